@@ -1,0 +1,25 @@
+using Switchboard.Server.Calls;
+using Switchboard.Server.Data;
+using Switchboard.Server.Observability;
+using Switchboard.Server.Telephony;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddObservability();
+builder.AddData();
+builder.AddTelephony();
+builder.AddCalls();
+
+var app = builder.Build();
+
+await app.MigrateDatabaseAsync();
+
+app.UseWebSockets();
+app.MapObservability();
+app.MapCalls();
+app.MapTelephony();
+
+await app.RunAsync();
+
+/// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;
