@@ -240,11 +240,11 @@ internal sealed class EventSocketConnection : IEventListener, IDisposable
 
     private async Task<string> ProcessLoopAsync(CancellationToken token)
     {
-        await WriteAsync("Content-Type: auth/request\n\n", token);
-
+        // mod_event_socket gives the first command 25 s to arrive (read_packet with a timeout); later ones wait forever.
         using (var authTimeout = new CancellationTokenSource(AuthTimeout, _core.Time))
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(token, authTimeout.Token))
         {
+            await WriteAsync("Content-Type: auth/request\n\n", token);
             try
             {
                 while (_commands.IsEmpty && !_readerDone)
