@@ -150,6 +150,16 @@ public sealed partial class SandboxChannel
 
             while (next is not null)
             {
+                lock (_core.Sync)
+                {
+                    // A transfer or bridge requested before this step began wins over it.
+                    if (_pending is not null)
+                    {
+                        next = _pending;
+                        _pending = null;
+                    }
+                }
+
                 if (next.BridgeTo is { } partner)
                 {
                     next = await RunBridgedAsync(partner, next.BridgeOriginator);
@@ -172,7 +182,6 @@ public sealed partial class SandboxChannel
                         break;
                     }
 
-                    _pending = null;
                     applications = next.Applications ?? RouteLocked();
                     if (applications is null)
                     {

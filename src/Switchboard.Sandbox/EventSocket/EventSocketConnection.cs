@@ -103,10 +103,22 @@ internal sealed class EventSocketConnection : IEventListener, IDisposable
             }
 
             await readLoop;
-            await _reader.CompleteAsync();
-            await _writer.CompleteAsync();
+            await CompleteQuietlyAsync();
             Dispose();
             Log.Closed(_logger, _remote, reason);
+        }
+    }
+
+    /// <summary>Completes the pipes; a peer that already went away makes the final flush fail, which is expected.</summary>
+    private async Task CompleteQuietlyAsync()
+    {
+        try
+        {
+            await _reader.CompleteAsync();
+            await _writer.CompleteAsync();
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
         }
     }
 

