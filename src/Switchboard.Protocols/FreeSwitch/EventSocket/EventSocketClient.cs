@@ -47,6 +47,10 @@ public sealed partial class EventSocketClient : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ReconnectMaxDelay, options.ReconnectMinDelay);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxMessageBytes, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SubscriptionCapacity, 1);
+        if (options.HeartbeatTimeout is { } heartbeatTimeout)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(heartbeatTimeout, TimeSpan.Zero, nameof(options));
+        }
 
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
