@@ -160,10 +160,13 @@ internal sealed class EventSocketConnection : IAsyncDisposable
             // Already closed.
         }
 
+        // Each failure is marked observed (reading Exception): a caller that already timed out no longer awaits it.
         _authRequested.TrySetException(Disconnected());
+        _ = _authRequested.Task.Exception;
         foreach (TaskCompletionSource<EventSocketMessage> reply in pending)
         {
             reply.TrySetException(Disconnected());
+            _ = reply.Task.Exception;
         }
 
         foreach (string jobUuid in _jobs.Keys)
@@ -171,6 +174,7 @@ internal sealed class EventSocketConnection : IAsyncDisposable
             if (_jobs.TryRemove(jobUuid, out TaskCompletionSource<string>? job))
             {
                 job.TrySetException(Disconnected());
+                _ = job.Task.Exception;
             }
         }
     }
