@@ -24,6 +24,9 @@ public sealed class SandboxOptions
     /// <summary><c>FreeSWITCH-Hostname</c> of every event.</summary>
     public string Hostname { get; set; } = "switchboard-sandbox";
 
+    /// <summary>Interval of the HEARTBEAT event (FreeSWITCH's <c>event-heartbeat-interval</c>, 20 s by default).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>First number of the default secretary range of every domain (answer + park, like deploy's dialplan).</summary>
     public int SecretaryRangeStart { get; set; } = 8000;
 

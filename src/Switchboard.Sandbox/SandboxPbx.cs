@@ -55,6 +55,7 @@ public sealed class SandboxPbx : IAsyncDisposable
         _server = new EventSocketServer(_core, new IPEndPoint(address, Options.EslPort), logger);
         _server.Start();
         _core.MediaClock.Start();
+        _core.StartHeartbeat();
         Log.Started(_core.Logger, _server.EndPoint);
         return Task.CompletedTask;
     }

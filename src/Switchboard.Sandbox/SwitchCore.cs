@@ -195,6 +195,45 @@ internal sealed class SwitchCore : IDisposable
         }
     }
 
+    /// <summary>Fires HEARTBEAT every <see cref="SandboxOptions.HeartbeatInterval"/> until the core stops.</summary>
+    public void StartHeartbeat() => Work.Run(async () =>
+    {
+        using var timer = new PeriodicTimer(Options.HeartbeatInterval, Time);
+        while (await timer.WaitForNextTickAsync(Stopping))
+        {
+            lock (Sync)
+            {
+                var e = Events.Create(EventNames.Heartbeat, new("switch_core.c", "send_heartbeat", 95));
+                var uptime = Time.GetUtcNow() - StartedAt;
+                e.Add("Event-Info", "System Ready");
+                e.Add("Up-Time", UptimeText(uptime));
+                e.Add("FreeSWITCH-Version", "1.10.12-release~64bit");
+                e.Add("Uptime-msec", (long)uptime.TotalMilliseconds);
+                e.Add("Session-Count", Channels.Count);
+                e.Add("Max-Sessions", 1000);
+                e.Add("Session-Per-Sec", 0);
+                e.Add("Session-Per-Sec-Last", 0);
+                e.Add("Session-Per-Sec-Max", 0);
+                e.Add("Session-Per-Sec-FiveMin", 0);
+                e.Add("Session-Since-Startup", TotalSessions);
+                e.Add("Session-Peak-Max", PeakSessions);
+                e.Add("Session-Peak-FiveMin", PeakSessions);
+                e.Add("Idle-CPU", "100.000000");
+                Bus.Fire(e);
+            }
+        }
+    });
+
+    /// <summary><c>switch_core_measure_time</c> as FreeSWITCH prints it (status, HEARTBEAT).</summary>
+    public static string UptimeText(TimeSpan uptime)
+    {
+        static string Unit(long n, string name) => $"{n} {name}{(n == 1 ? string.Empty : "s")}";
+        var years = uptime.Days / 365;
+        var days = uptime.Days % 365;
+        return $"{Unit(years, "year")}, {Unit(days, "day")}, {Unit(uptime.Hours, "hour")}, {Unit(uptime.Minutes, "minute")}, "
+            + $"{Unit(uptime.Seconds, "second")}, {Unit(uptime.Milliseconds, "millisecond")}, {Unit(uptime.Microseconds, "microsecond")}";
+    }
+
     /// <summary>A <c>bgapi</c> job: runs the command off the connection and fires <c>BACKGROUND_JOB</c> with its output.</summary>
     public void RunBackgroundJob(string jobUuid, string command, string? argument) => Work.Run(async () =>
     {

@@ -77,7 +77,7 @@ internal sealed class ApiCommands
     {
         var uptime = _core.Time.GetUtcNow() - _core.StartedAt;
         var sessions = _core.Channels.Count;
-        return $"UP {uptime.Days / 365} years, {uptime.Days % 365} days, {uptime.Hours} hours, {uptime.Minutes} minutes, {uptime.Seconds} seconds, {uptime.Milliseconds} milliseconds, 0 microseconds\n"
+        return $"UP {SwitchCore.UptimeText(uptime)}\n"
             + "FreeSWITCH (Version 1.10.12 -release 64bit) is ready\n"
             + $"{_core.TotalSessions} session(s) since startup\n"
             + $"{sessions} session(s) - peak {_core.PeakSessions}, last 5min {sessions}\n"

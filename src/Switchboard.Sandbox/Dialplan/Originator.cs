@@ -347,6 +347,7 @@ internal sealed class Originator
             })!;
             a.LoopbackPeer = b;
             b.LoopbackPeer = a;
+            a.Media.ConnectLoopback(b.Media);
             a.Vars.Set("other_loopback_leg_uuid", b.Uuid);
             b.Begin(app is null ? StartAction.Route : StartAction.Run(app));
         }
