@@ -108,6 +108,7 @@ public sealed partial class SandboxChannel
 
         Media.BreakPlayback(all: true);
         DropUnstartedPlaybacks();
+        SortCallerId();
         Profile.Transferred = _core.NowMicroseconds;
         var index = HangupCauses.Atoi(Profile.ProfileIndex) + 1;
         Vars.Set("transfer_source", $"{_core.NowMicroseconds / 1_000_000}:{Uuid}:uuid_br:{destination}/{context}/{dialplan}");
@@ -189,7 +190,6 @@ public sealed partial class SandboxChannel
                         break;
                     }
 
-                    DialplanHit = true;
                     SetState(ChannelStates.Execute);
                 }
 

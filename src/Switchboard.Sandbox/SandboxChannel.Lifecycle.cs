@@ -252,6 +252,28 @@ public sealed partial class SandboxChannel
         _destroyed.TrySetResult(_hangupCause!);
     }
 
+    /// <summary>
+    /// <c>switch_channel_sort_cid</c>: the first time an originated leg enters the dialplan (a transfer, or an originate
+    /// to an extension) it shows the callee as its caller id — so a conference lists an <c>&amp;park()</c> leg moved in by
+    /// <c>uuid_transfer</c> as <c>Outbound Call</c> with the dialled number (measured).
+    /// </summary>
+    internal void SortCallerId()
+    {
+        if (IsInbound || DialplanHit)
+        {
+            return;
+        }
+
+        DialplanHit = true;
+        var p = Profile;
+        Vars.Set("pre_transfer_caller_id_name", p.CallerIdName);
+        Vars.Set("pre_transfer_caller_id_number", p.CallerIdNumber);
+        var bridged = Partner is not null;
+        (p.CallerIdName, p.CalleeIdName) = (p.CalleeIdName, bridged ? string.Empty : p.CallerIdName);
+        (p.CallerIdNumber, p.CalleeIdNumber) = (p.CalleeIdNumber, bridged ? string.Empty : p.CallerIdNumber);
+        Vars.Set("channel_cid_flipped", "yes");
+    }
+
     /// <summary>Starts (or refuses) the session of a channel created by originate.</summary>
     internal void Begin(StartAction action) => _start.TrySetResult(action);
 

@@ -55,7 +55,6 @@ internal sealed class OriginateCommand
 
         lock (_core.Sync)
         {
-            FlipCallerId(channel);
             if (exten.Length > 1 && exten[0] == '&')
             {
                 var app = exten[1..];
@@ -77,6 +76,7 @@ internal sealed class OriginateCommand
             }
             else
             {
+                channel.SortCallerId();
                 channel.Profile.Rdnis = string.Empty;
                 channel.Profile.DestinationNumber = exten;
                 channel.Profile.Dialplan = dialplan;
@@ -86,18 +86,5 @@ internal sealed class OriginateCommand
         }
 
         return $"+OK {channel.Uuid}\n";
-    }
-
-    /// <summary>
-    /// An originated leg that starts executing shows the callee as its caller id (<c>switch_channel_flip_cid</c>):
-    /// a conference lists it as <c>Outbound Call</c> with the dialled number.
-    /// </summary>
-    private static void FlipCallerId(SandboxChannel channel)
-    {
-        var p = channel.Profile;
-        (p.CallerIdName, p.CalleeIdName) = (p.CalleeIdName, p.CallerIdName);
-        (p.CallerIdNumber, p.CalleeIdNumber) = (p.CalleeIdNumber, p.CallerIdNumber);
-        p.LogicalInbound = true;
-        channel.DialplanHit = true;
     }
 }

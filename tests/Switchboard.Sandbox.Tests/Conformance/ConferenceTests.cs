@@ -15,7 +15,11 @@ public sealed class ConferenceTests(PbxTarget target) : ConformanceTest(target)
 
         var id = await JoinAsync(client, events, uuid, $"conference:{conference}@default+flags{{mute|moderator}}");
 
-        Assert.Equal("hear|floor|moderator", MemberFlags(await client.ApiAsync($"conference {conference} list"), uuid));
+        var list = await client.ApiAsync($"conference {conference} list");
+        Assert.Equal("hear|floor|moderator", MemberFlags(list, uuid));
+        var fields = list.Split('\n').Single(l => l.Contains(uuid, StringComparison.Ordinal)).Split(';');
+        Assert.Equal($"{id};loopback/7441-a;{uuid};Outbound Call;7441", string.Join(';', fields[..5]));
+        Assert.Equal(["0", "0", "100"], fields[6..]);
         Assert.Equal($"+OK kicked {id}\n", await client.ApiAsync($"conference {conference} kick {id}"));
         var hangup = await events.WaitForEventAsync("CHANNEL_HANGUP_COMPLETE", uuid);
         Assert.Equal("NORMAL_CLEARING", hangup["Hangup-Cause"]);
