@@ -854,15 +854,29 @@ public sealed partial class SandboxChannel
         return sb.ToString();
     }
 
-    private string Lookup(string name) => name switch
+    private string Lookup(string name)
     {
-        "uuid" => Uuid,
-        "destination_number" => Profile.DestinationNumber,
-        "caller_id_number" => Profile.CallerIdNumber,
-        "caller_id_name" => Profile.CallerIdName,
-        "context" => Profile.Context,
-        _ => Vars.Get(name) ?? string.Empty,
-    };
+        var open = name.IndexOf('(', StringComparison.Ordinal);
+        if (open > 0 && name.EndsWith(')'))
+        {
+            // ${api(args)} runs an API command; the sandbox knows strftime.
+            var api = name[..open];
+            var args = name[(open + 1)..^1];
+            return string.Equals(api, "strftime", StringComparison.OrdinalIgnoreCase)
+                ? Strftime.Format(args, TimeZoneInfo.ConvertTime(_core.Time.GetUtcNow(), _core.Time.LocalTimeZone))
+                : string.Empty;
+        }
+
+        return name switch
+        {
+            "uuid" => Uuid,
+            "destination_number" => Profile.DestinationNumber,
+            "caller_id_number" => Profile.CallerIdNumber,
+            "caller_id_name" => Profile.CallerIdName,
+            "context" => Profile.Context,
+            _ => Vars.Get(name) ?? _core.GlobalVariable(name) ?? string.Empty,
+        };
+    }
 
     /// <summary>A playback handed to the media queue, waiting for its notifications.</summary>
     internal sealed class PendingPlayback(string applicationUuid, string path, ChannelMessage? message, int loops, bool broadcast)

@@ -95,6 +95,18 @@ internal sealed class SwitchCore : IDisposable
 
     public static string NewUuid() => Guid.NewGuid().ToString();
 
+    /// <summary>The global variables a dialplan may expand (<c>$${…}</c> and <c>${…}</c> fallbacks).</summary>
+    public string? GlobalVariable(string name) => name switch
+    {
+        "recordings_dir" => Options.RecordingsDirectory,
+        "temp_dir" => Options.TempDirectory,
+        "hostname" => Options.Hostname,
+        "switch_serial" => CoreUuid,
+        "hold_music" => "local_stream://moh",
+        "local_ip_v4" => Events.IPv4,
+        _ => null,
+    };
+
     /// <summary>
     /// Creates a channel: sets the variables every channel has, lets <paramref name="configure"/> fill its profile,
     /// registers it, fires <c>CHANNEL_CREATE</c> and starts its session. Null when the UUID is already in use.

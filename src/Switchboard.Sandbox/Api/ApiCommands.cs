@@ -48,15 +48,8 @@ internal sealed class ApiCommands
         Sync("status", _ => Status());
         Sync("version", _ => "FreeSWITCH Version 1.10.12-release~64bit (switchboard sandbox)\n");
         Sync("hostname", _ => core.Options.Hostname);
-        Sync("global_getvar", a => a switch
-        {
-            "hostname" => core.Options.Hostname,
-            "switch_serial" => core.CoreUuid,
-            "temp_dir" => core.Options.TempDirectory,
-            "recordings_dir" => core.Options.RecordingsDirectory,
-            "hold_music" => "local_stream://moh",
-            _ => string.Empty,
-        });
+        Sync("global_getvar", a => a is null ? string.Empty : core.GlobalVariable(a) ?? string.Empty);
+        Sync("strftime", a => Strftime.Format(a ?? "%Y-%m-%d %T", TimeZoneInfo.ConvertTime(core.Time.GetUtcNow(), core.Time.LocalTimeZone)));
         _commands["originate"] = originate.ExecuteAsync;
     }
 

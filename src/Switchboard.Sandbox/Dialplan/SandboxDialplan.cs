@@ -46,15 +46,20 @@ internal sealed class SandboxDialplan
 
         if (_directory.IsSecretary(context, destination))
         {
+            // Mirrors deploy/freeswitch/900_switchboard_secretary.xml.
             return
             [
-                new("set", "ai_target=" + destination),
+                new("set", "switchboard_secretary=" + destination),
                 new("set", "hangup_after_bridge=false"),
                 new("set", "park_after_bridge=true"),
                 new("set", "STREAM_MESSAGE_DEFLATE=true"),
                 new("set", "STREAM_HEART_BEAT=15"),
                 new("set", "STREAM_BUFFER_SIZE=20"),
+                new("set", "record_path=${recordings_dir}/${domain_name}/archive/${strftime(%Y)}/${strftime(%b)}/${strftime(%d)}"),
+                new("set", "record_name=${uuid}.wav"),
+                new("set", "RECORD_STEREO=true"),
                 new("answer", null),
+                new("record_session", "${record_path}/${record_name}"),
                 new("park", null),
             ];
         }

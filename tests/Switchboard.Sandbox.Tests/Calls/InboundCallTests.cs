@@ -37,6 +37,31 @@ public sealed class InboundCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Secretary_call_is_recorded_in_stereo_from_answer_like_the_deploy_dialplan()
+    {
+        await using var events = await _bed.ListenAsync("CHANNEL_PARK RECORD_START RECORD_STOP");
+        var call = await _bed.CallAsync("8123", CallerAudio.Tone(440));
+
+        var start = await events.WaitForEventAsync("RECORD_START", call.Uuid);
+        var park = await events.WaitForEventAsync("CHANNEL_PARK", call.Uuid);
+        var now = DateTime.Now;
+        var folder = Path.Combine(_bed.RecordingsDirectory, SandboxTestBed.Domain, "archive",
+            now.ToString("yyyy", System.Globalization.CultureInfo.InvariantCulture),
+            now.ToString("MMM", System.Globalization.CultureInfo.InvariantCulture),
+            now.ToString("dd", System.Globalization.CultureInfo.InvariantCulture));
+        var path = Path.Combine(folder, call.Uuid + ".wav");
+        Assert.Equal(path, start["Record-File-Path"]);
+        Assert.Equal(folder, park["variable_record_path"]);
+        Assert.Equal(call.Uuid + ".wav", park["variable_record_name"]);
+        Assert.Equal("8123", park["variable_switchboard_secretary"]);
+
+        await call.HangupAsync();
+        Assert.Equal(path, (await events.WaitForEventAsync("RECORD_STOP", call.Uuid))["Record-File-Path"]);
+        var header = (await File.ReadAllBytesAsync(path))[..44];
+        Assert.Equal(2, BitConverter.ToInt16(header, 22));
+    }
+
+    [Fact]
     public async Task Call_to_an_unknown_number_hangs_up_with_no_route_destination()
     {
         var call = await _bed.CallAsync("4242");
