@@ -11,7 +11,8 @@ namespace Switchboard.Protocols.Audio;
 /// </summary>
 /// <remarks>
 /// Not thread-safe: one instance per audio direction. After construction <see cref="Process"/> allocates
-/// nothing. The filter delays the signal by about 0.3–0.5 ms (see <see cref="PolyphaseFilter"/>).
+/// nothing. The linear-phase filter delays the signal by its group delay: about 3 ms for pairs involving
+/// 8 kHz, 1–1.5 ms otherwise (see <see cref="PolyphaseFilter"/>).
 /// </remarks>
 public sealed class Resampler
 {
