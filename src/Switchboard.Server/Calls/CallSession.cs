@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Threading.Channels;
 using Switchboard.Protocols.FreeSwitch.EventSocket;
 using Switchboard.Server.Calls.Playback;
+using Switchboard.Server.Observability;
 
 namespace Switchboard.Server.Calls;
 
@@ -17,6 +18,7 @@ public sealed partial class CallSession : IAsyncDisposable
     private readonly WebSocket _socket;
     private readonly EventSocketClient _esl;
     private readonly CallsOptions _options;
+    private readonly SwitchboardMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<OutgoingText> _outgoing;
@@ -32,9 +34,11 @@ public sealed partial class CallSession : IAsyncDisposable
         EventSocketClient esl,
         ICallAgent agent,
         CallsOptions options,
+        SwitchboardMetrics metrics,
         TimeProvider time,
         ILogger logger)
     {
+        _metrics = metrics;
         TenantId = tenantId;
         Metadata = metadata;
         CallUuid = metadata.CallUuid;
@@ -178,6 +182,7 @@ public sealed partial class CallSession : IAsyncDisposable
                     return;
                 }
 
+                _metrics.AudioChunk(AudioDirection.In);
                 for (int offset = 0; offset < length; offset += _frameBytes)
                 {
                     Agent.OnCallerAudio(buffer.AsSpan(offset, _frameBytes));
@@ -209,6 +214,7 @@ public sealed partial class CallSession : IAsyncDisposable
                     if (_socket.State == WebSocketState.Open)
                     {
                         await _socket.SendAsync(text.Buffer.AsMemory(0, text.Length), WebSocketMessageType.Text, true, cancellationToken);
+                        _metrics.AudioChunk(AudioDirection.Out);
                     }
                 }
                 finally
@@ -266,7 +272,7 @@ public sealed partial class CallSession : IAsyncDisposable
     {
         Interlocked.CompareExchange(ref _endReason, metricReason, null);
         Log.StreamFrameRejected(_logger, CallUuid, TenantId, reason);
-        RejectedFrame?.Invoke(metricReason);
+        _metrics.MediaStreamRejected(metricReason);
         try
         {
             using var timeout = new CancellationTokenSource(CloseTimeout);
@@ -276,9 +282,6 @@ public sealed partial class CallSession : IAsyncDisposable
         {
         }
     }
-
-    /// <summary>Raised once when the stream is closed for bad input (reason code for metrics).</summary>
-    public event Action<string>? RejectedFrame;
 
     private async Task CloseSocketAsync()
     {

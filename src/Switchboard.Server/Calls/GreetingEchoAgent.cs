@@ -31,7 +31,7 @@ public sealed class GreetingEchoAgent : ICallAgent
     {
         _sampleRate = sampleRate;
         _maxUtteranceBytes = sampleRate * 2 * MaxUtteranceSeconds;
-        _vad = new EnergyVad(sampleRate);
+        _vad = new EnergyVad();
     }
 
     /// <summary>Utterances heard and repeated (for tests).</summary>

@@ -57,10 +57,10 @@ public static class MediaStreamEndpoint
                 break;
         }
 
-        TenantInfo? tenant = null;
+        Tenant? tenant = null;
         if (refusal is null)
         {
-            tenant = await tenants.FindAsync(domainUuid, context.RequestAborted);
+            tenant = await tenants.FindByIdAsync(domainUuid, context.RequestAborted);
             if (tenant is null)
             {
                 (refusal, reason) = ("unknown_tenant", "unknown tenant");
@@ -91,14 +91,13 @@ public static class MediaStreamEndpoint
         }
 
         var agent = new GreetingEchoAgent(metadata.SampleRate);
-        await using var session = new CallSession(domainUuid, metadata, socket, pbx.Client, agent, settings, time, logger);
+        await using var session = new CallSession(domainUuid, metadata, socket, pbx.Client, agent, settings, metrics, time, logger);
         if (!registry.TryAdd(session))
         {
             await RefuseAsync(socket, WebSocketCloseStatus.PolicyViolation, "duplicate_call", "call already has a stream", metrics, logger, domainUuid, callUuid);
             return;
         }
 
-        session.RejectedFrame += metricReason => metrics.MediaStreamRejected(metricReason);
         string tenantLabel = tenant!.DomainName;
         metrics.CallStarted(tenantLabel);
         Log.SessionStarted(logger, callUuid, domainUuid, metadata.CallerIdNumber ?? "");

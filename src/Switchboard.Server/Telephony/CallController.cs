@@ -132,7 +132,7 @@ public sealed partial class CallController : BackgroundService
     {
         await using AsyncServiceScope scope = _scopes.CreateAsyncScope();
         TenantDirectory tenants = scope.ServiceProvider.GetRequiredService<TenantDirectory>();
-        TenantInfo? tenant = await tenants.FindAsync(domainUuid, cancellationToken);
+        Tenant? tenant = await tenants.FindByIdAsync(domainUuid, cancellationToken);
         if (tenant is null || !tenant.Enabled)
         {
             return null;

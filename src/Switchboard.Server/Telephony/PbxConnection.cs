@@ -17,6 +17,8 @@ public sealed partial class PbxConnection : IHostedService, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<PbxConnection> _logger;
     private readonly SandboxPbx? _sandbox;
+    private readonly SandboxOptions? _sandboxOptions;
+    private Task? _connecting;
     private EventSocketClient? _client;
 
     public PbxConnection(
@@ -24,13 +26,15 @@ public sealed partial class PbxConnection : IHostedService, IAsyncDisposable
         SwitchboardMetrics metrics,
         TimeProvider time,
         ILogger<PbxConnection> logger,
-        SandboxPbx? sandbox = null)
+        SandboxPbx? sandbox = null,
+        SandboxOptions? sandboxOptions = null)
     {
         _options = options.Value;
         _metrics = metrics;
         _time = time;
         _logger = logger;
         _sandbox = sandbox;
+        _sandboxOptions = sandboxOptions;
     }
 
     public EventSocketClient Client => _client ?? throw new InvalidOperationException("The PBX connection has not started yet.");
@@ -42,7 +46,7 @@ public sealed partial class PbxConnection : IHostedService, IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         EventSocketOptions esl = _options.Mode == PbxMode.Sandbox && _sandbox is not null
-            ? new EventSocketOptions { Host = _sandbox.EslEndPoint.Address.ToString(), Port = _sandbox.EslEndPoint.Port, Password = _sandbox.Options.EslPassword }
+            ? new EventSocketOptions { Host = _sandbox.EslEndPoint.Address.ToString(), Port = _sandbox.EslEndPoint.Port, Password = _sandboxOptions?.EslPassword ?? "ClueCon" }
             : new EventSocketOptions { Host = _options.EventSocketHost, Port = _options.EventSocketPort, Password = _options.EventSocketPassword };
 
         _client = new EventSocketClient(esl, _time);
@@ -51,10 +55,10 @@ public sealed partial class PbxConnection : IHostedService, IAsyncDisposable
 
         // The sandbox is local: wait for it. A real FreeSWITCH may be down at start; the client keeps
         // trying in the background and readiness reports it.
-        Task connected = _client.StartAsync(cancellationToken);
+        _connecting = _client.StartAsync(cancellationToken);
         if (_options.Mode == PbxMode.Sandbox)
         {
-            await connected;
+            await _connecting;
         }
     }
 
@@ -63,6 +67,18 @@ public sealed partial class PbxConnection : IHostedService, IAsyncDisposable
         if (_client is not null)
         {
             await _client.DisposeAsync();
+        }
+
+        if (_connecting is not null)
+        {
+            try
+            {
+                await _connecting;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or EventSocketException or ObjectDisposedException)
+            {
+                // Never connected before stopping: nothing to report beyond the state changes already logged.
+            }
         }
     }
 
@@ -79,7 +95,7 @@ public sealed partial class PbxConnection : IHostedService, IAsyncDisposable
         _metrics.SetEslConnected(state == EventSocketState.Connected);
         if (state == EventSocketState.Reconnecting)
         {
-            _metrics.EslReconnect();
+            _metrics.EslReconnected();
         }
 
         Log.StateChanged(_logger, state.ToString());
