@@ -116,11 +116,13 @@ public sealed partial class CallController : BackgroundService
 
         // Set explicitly: the module leaves these uninitialised when absent (freeswitch.md §5.3).
         await esl.ApiAsync($"uuid_setvar_multi {callUuid} STREAM_MESSAGE_DEFLATE=true;STREAM_HEART_BEAT=15;STREAM_BUFFER_SIZE=20;switchboard_stream=true", cancellationToken);
-        string rate = _calls.StreamSampleRate == 8000 ? "8k" : _calls.StreamSampleRate == 16000 ? "16k" : _calls.StreamSampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        string reply = await esl.ApiAsync($"uuid_audio_stream {callUuid} start {url} mono {rate} {metadata.ToCommandArgument()}", cancellationToken);
-        if (!reply.StartsWith("+OK", StringComparison.Ordinal))
+        try
         {
-            Log.StreamStartRefused(_logger, callUuid, domainUuid, reply.Trim());
+            await esl.AudioStreamStartAsync(callUuid, new Uri(url), AudioStreamMix.Mono, _calls.StreamSampleRate, metadata.ToCommandArgument(), cancellationToken);
+        }
+        catch (EventSocketCommandException ex)
+        {
+            Log.StreamStartRefused(_logger, callUuid, domainUuid, ex.Message);
             return;
         }
 

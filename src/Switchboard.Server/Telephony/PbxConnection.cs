@@ -16,6 +16,7 @@ public sealed partial class PbxConnection : IHostedService, IAsyncDisposable
     private readonly SwitchboardMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<PbxConnection> _logger;
+    private readonly ILogger<EventSocketClient> _clientLogger;
     private readonly SandboxPbx? _sandbox;
     private readonly SandboxOptions? _sandboxOptions;
     private Task? _connecting;
@@ -26,6 +27,7 @@ public sealed partial class PbxConnection : IHostedService, IAsyncDisposable
         SwitchboardMetrics metrics,
         TimeProvider time,
         ILogger<PbxConnection> logger,
+        ILogger<EventSocketClient> clientLogger,
         SandboxPbx? sandbox = null,
         SandboxOptions? sandboxOptions = null)
     {
@@ -33,6 +35,7 @@ public sealed partial class PbxConnection : IHostedService, IAsyncDisposable
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _clientLogger = clientLogger;
         _sandbox = sandbox;
         _sandboxOptions = sandboxOptions;
     }
@@ -49,7 +52,7 @@ public sealed partial class PbxConnection : IHostedService, IAsyncDisposable
             ? new EventSocketOptions { Host = _sandbox.EslEndPoint.Address.ToString(), Port = _sandbox.EslEndPoint.Port, Password = _sandboxOptions?.EslPassword ?? "ClueCon" }
             : new EventSocketOptions { Host = _options.EventSocketHost, Port = _options.EventSocketPort, Password = _options.EventSocketPassword };
 
-        _client = new EventSocketClient(esl, _time);
+        _client = new EventSocketClient(esl, _time, _clientLogger);
         _client.StateChanged += OnStateChanged;
         Log.Connecting(_logger, _options.Mode.ToString(), esl.Host, esl.Port);
 

@@ -41,6 +41,7 @@ public static class TelephonyServiceCollectionExtensions
             provider.GetRequiredService<SwitchboardMetrics>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<PbxConnection>>(),
+            provider.GetRequiredService<ILogger<Switchboard.Protocols.FreeSwitch.EventSocket.EventSocketClient>>(),
             provider.GetService<SandboxPbx>(),
             provider.GetService<SandboxOptions>()));
         services.AddHostedService(provider => provider.GetRequiredService<PbxConnection>());

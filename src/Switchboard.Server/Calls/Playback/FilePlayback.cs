@@ -146,7 +146,7 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
                 return;
             }
 
-            await _esl.PlaybackAsync(_callUuid, file!, cancellationToken);
+            await _esl.PlaybackAsync(_callUuid, file!, eventUuid: null, cancellationToken);
             FilesQueued++;
         }
         finally
