@@ -51,6 +51,11 @@ public sealed partial class CallController : BackgroundService
 
     private long _streamsStarted;
 
+    /// <summary>Parked calls seen that belong to no secretary (left to the PBX).</summary>
+    public long CallsIgnored => Interlocked.Read(ref _callsIgnored);
+
+    private long _callsIgnored;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using EventSubscription events = _pbx.Client.Subscribe();
@@ -95,6 +100,7 @@ public sealed partial class CallController : BackgroundService
         SecretaryMatch? secretary = await FindSecretaryAsync(domainUuid, destination, cancellationToken);
         if (secretary is null)
         {
+            Interlocked.Increment(ref _callsIgnored);
             return;
         }
 
