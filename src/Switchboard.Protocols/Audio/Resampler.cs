@@ -10,6 +10,10 @@ namespace Switchboard.Protocols.Audio;
 /// filter history across calls, so a signal cut into any chunk sizes resamples exactly as in one call.
 /// </summary>
 /// <remarks>
+/// Three kernels share one filter design: integer up-sampling (8k→24k) and integer down-sampling
+/// (24k→8k) vectorise across output samples, so no per-sample horizontal sum is needed; the rational
+/// 3/2 and 2/3 ratios take one vector dot product per output sample. Every output is the same sum in the
+/// same order whatever the chunking, which is what makes chunked and one-shot results bit-identical.
 /// Not thread-safe: one instance per audio direction. After construction <see cref="Process"/> allocates
 /// nothing. The linear-phase filter delays the signal by its group delay: about 3 ms for pairs involving
 /// 8 kHz, 1–1.5 ms otherwise (see <see cref="PolyphaseFilter"/>).
@@ -22,6 +26,8 @@ public sealed class Resampler
     private readonly PolyphaseFilter _filter;
     private readonly float[] _coefficients;
     private readonly float[] _buffer; // TapsPerPhase − 1 samples of history, then the current block
+    private readonly float[] _planes; // pure decimation: the block split into M planes, each _planeStride long
+    private readonly int _planeStride;
     private readonly int _history;
     private int _phase; // position of the next output on the L-times grid, relative to the next input sample
 
@@ -33,7 +39,17 @@ public sealed class Resampler
         _filter = PolyphaseFilter.Get(l, m);
         _coefficients = _filter.Coefficients;
         _history = _filter.TapsPerPhase - 1;
-        _buffer = new float[_history + BlockSize];
+        // Slack of one vector after the block for the up-sampling kernel's spare lanes.
+        _buffer = new float[_history + BlockSize + Vector<float>.Count];
+        if (l == 1 && m > 1)
+        {
+            _planeStride = (_filter.TapsPerPhase / m) + (BlockSize / m) + 1 + Vector<float>.Count;
+            _planes = new float[m * _planeStride];
+        }
+        else
+        {
+            _planes = [];
+        }
     }
 
     public int InputRate { get; }
@@ -70,11 +86,8 @@ public sealed class Resampler
                 nameof(output));
         }
 
-        int taps = _filter.TapsPerPhase;
         Span<float> buffer = _buffer;
-        ReadOnlySpan<float> coefficients = _coefficients;
         int written = 0;
-        int phase = _phase;
         while (!input.IsEmpty)
         {
             int count = Math.Min(input.Length, BlockSize);
@@ -84,25 +97,175 @@ public sealed class Resampler
                 block[i] = input[i];
             }
 
-            for (int i = 0; i < count; i++)
+            written += (l, m) switch
             {
-                // Window of the last `taps` inputs ending at input i, oldest first.
-                ReadOnlySpan<float> window = buffer.Slice(i, taps);
-                while (phase < l)
-                {
-                    output[written++] = Saturate(Dot(coefficients.Slice(phase * taps, taps), window));
-                    phase += m;
-                }
-
-                phase -= l;
-            }
-
+                (1, 1) => Copy(count, output[written..]),
+                (_, 1) => Interpolate(count, output[written..]),
+                (1, _) => Decimate(count, output[written..]),
+                _ => Convert(count, output[written..]),
+            };
             buffer.Slice(count, _history).CopyTo(buffer);
             input = input[count..];
         }
 
+        return written;
+    }
+
+    /// <summary>
+    /// General L/M path: one dot product of a branch with the input window per output sample.
+    /// </summary>
+    private int Convert(int count, Span<short> output)
+    {
+        int l = _filter.Interpolation;
+        int m = _filter.Decimation;
+        int taps = _filter.TapsPerPhase;
+        ReadOnlySpan<float> buffer = _buffer;
+        ReadOnlySpan<float> coefficients = _coefficients;
+        int written = 0;
+        int phase = _phase;
+        for (int i = 0; i < count; i++)
+        {
+            // Window of the last `taps` inputs ending at input i, oldest first.
+            ReadOnlySpan<float> window = buffer.Slice(i, taps);
+            while (phase < l)
+            {
+                output[written++] = Saturate(Dot(coefficients.Slice(phase * taps, taps), window));
+                phase += m;
+            }
+
+            phase -= l;
+        }
+
         _phase = phase;
         return written;
+    }
+
+    private int Copy(int count, Span<short> output)
+    {
+        ReadOnlySpan<float> block = _buffer.AsSpan(_history, count);
+        for (int i = 0; i < block.Length; i++)
+        {
+            output[i] = (short)block[i];
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Integer down-sampling (L = 1): one output per M inputs. The block is split into M planes (every
+    /// M-th sample) so that consecutive outputs read consecutive plane samples, which lets the kernel
+    /// vectorise across time as <see cref="Interpolate"/> does, with no strided loads.
+    /// </summary>
+    private int Decimate(int count, Span<short> output)
+    {
+        int m = _filter.Decimation;
+        int phase = _phase; // inputs to skip before the next output
+        if (phase >= count)
+        {
+            _phase = phase - count;
+            return 0;
+        }
+
+        int outputs = (count - phase + m - 1) / m;
+        int perPlane = _filter.TapsPerPhase / m;
+        int stride = _planeStride;
+        int width = Vector<float>.Count;
+
+        // Output t reads the window starting at buffer index phase + m·t; plane s, sample j is buffer[phase + s + m·j].
+        Span<float> planes = _planes;
+        ReadOnlySpan<float> buffer = _buffer;
+        int span = perPlane + outputs - 1;
+        for (int s = 0; s < m; s++)
+        {
+            Span<float> plane = planes.Slice(s * stride, span);
+            ReadOnlySpan<float> source = buffer[(phase + s)..];
+            for (int j = 0; j < plane.Length; j++)
+            {
+                plane[j] = source[j * m];
+            }
+        }
+
+        ref float planesRef = ref MemoryMarshal.GetArrayDataReference(_planes);
+        ref float coefficients = ref MemoryMarshal.GetArrayDataReference(_filter.PlaneCoefficients);
+        Span<int> lanes = stackalloc int[Vector<int>.Count];
+        for (int start = 0; start < outputs; start += width)
+        {
+            var acc0 = Vector<float>.Zero;
+            var acc1 = Vector<float>.Zero;
+            var acc2 = Vector<float>.Zero;
+            var acc3 = Vector<float>.Zero;
+            for (int s = 0; s < m; s++)
+            {
+                ref float plane = ref Unsafe.Add(ref planesRef, (s * stride) + start);
+                ref float branch = ref Unsafe.Add(ref coefficients, s * perPlane);
+                for (nuint k = 0; k < (nuint)perPlane; k += 4)
+                {
+                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref branch, k)), Vector.LoadUnsafe(ref plane, k), acc0);
+                    acc1 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref branch, k + 1)), Vector.LoadUnsafe(ref plane, k + 1), acc1);
+                    acc2 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref branch, k + 2)), Vector.LoadUnsafe(ref plane, k + 2), acc2);
+                    acc3 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref branch, k + 3)), Vector.LoadUnsafe(ref plane, k + 3), acc3);
+                }
+            }
+
+            SaturateToInt32((acc0 + acc1) + (acc2 + acc3)).CopyTo(lanes);
+            int valid = Math.Min(width, outputs - start);
+            Span<short> target = output.Slice(start, valid);
+            for (int j = 0; j < target.Length; j++)
+            {
+                target[j] = (short)lanes[j];
+            }
+        }
+
+        _phase = phase + (m * outputs) - count;
+        return outputs;
+    }
+
+    /// <summary>
+    /// Integer up-sampling (M = 1): every input yields L outputs, one per branch. Vectorised across time
+    /// instead of across taps: each vector lane is the output for a different input position, so there is
+    /// no horizontal sum per sample. Lanes past the end of the block read the slack after it and are
+    /// discarded; since every lane computes the same sum in the same order, results do not depend on how
+    /// the input is chunked.
+    /// </summary>
+    private int Interpolate(int count, Span<short> output)
+    {
+        int l = _filter.Interpolation;
+        int taps = _filter.TapsPerPhase;
+        int width = Vector<float>.Count;
+        ref float buffer = ref MemoryMarshal.GetArrayDataReference(_buffer);
+        ref float coefficients = ref MemoryMarshal.GetArrayDataReference(_coefficients);
+        Span<int> lanes = stackalloc int[Vector<int>.Count];
+        for (int start = 0; start < count; start += width)
+        {
+            int valid = Math.Min(width, count - start);
+            ref float window = ref Unsafe.Add(ref buffer, start);
+            for (int p = 0; p < l; p++)
+            {
+                ref float branch = ref Unsafe.Add(ref coefficients, p * taps);
+
+                // Four accumulators so consecutive FMAs do not wait on each other; taps is a multiple of 8.
+                var acc0 = Vector<float>.Zero;
+                var acc1 = Vector<float>.Zero;
+                var acc2 = Vector<float>.Zero;
+                var acc3 = Vector<float>.Zero;
+                for (nuint k = 0; k < (nuint)taps; k += 4)
+                {
+                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref branch, k)), Vector.LoadUnsafe(ref window, k), acc0);
+                    acc1 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref branch, k + 1)), Vector.LoadUnsafe(ref window, k + 1), acc1);
+                    acc2 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref branch, k + 2)), Vector.LoadUnsafe(ref window, k + 2), acc2);
+                    acc3 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref branch, k + 3)), Vector.LoadUnsafe(ref window, k + 3), acc3);
+                }
+
+                SaturateToInt32((acc0 + acc1) + (acc2 + acc3)).CopyTo(lanes);
+                Span<short> target = output[((start * l) + p)..];
+                for (int j = 0; j < valid; j++)
+                {
+                    target[j * l] = (short)lanes[j];
+                }
+            }
+        }
+
+        return count * l;
     }
 
     /// <summary>Forgets the history (as after construction), e.g. when the stream restarts.</summary>
@@ -138,32 +301,43 @@ public sealed class Resampler
         return a;
     }
 
+    /// <summary>Rounds to nearest and clamps to the PCM16 range, lane-wise; matches <see cref="Saturate"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<int> SaturateToInt32(Vector<float> value)
+    {
+        Vector<float> clamped = Vector.Min(Vector.Max(Vector.Round(value), new Vector<float>(short.MinValue)), new Vector<float>(short.MaxValue));
+        return Vector.ConvertToInt32Native(clamped); // in range after the clamp, so the native conversion needs no fix-ups
+    }
+
     private static short Saturate(float value) =>
         (short)Math.Clamp((int)MathF.Round(value), short.MinValue, short.MaxValue);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
-        // Both spans have the same length (checked by the slices above); two accumulators hide the add latency.
         ref float ra = ref MemoryMarshal.GetReference(a);
         ref float rb = ref MemoryMarshal.GetReference(b);
         int length = a.Length;
         int width = Vector<float>.Count;
         var acc0 = Vector<float>.Zero;
         var acc1 = Vector<float>.Zero;
+        var acc2 = Vector<float>.Zero;
+        var acc3 = Vector<float>.Zero;
         int i = 0;
-        for (; i <= length - (2 * width); i += 2 * width)
+        for (; i <= length - (4 * width); i += 4 * width)
         {
-            acc0 += Vector.LoadUnsafe(ref ra, (nuint)i) * Vector.LoadUnsafe(ref rb, (nuint)i);
-            acc1 += Vector.LoadUnsafe(ref ra, (nuint)(i + width)) * Vector.LoadUnsafe(ref rb, (nuint)(i + width));
+            acc0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref ra, (nuint)i), Vector.LoadUnsafe(ref rb, (nuint)i), acc0);
+            acc1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref ra, (nuint)(i + width)), Vector.LoadUnsafe(ref rb, (nuint)(i + width)), acc1);
+            acc2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref ra, (nuint)(i + (2 * width))), Vector.LoadUnsafe(ref rb, (nuint)(i + (2 * width))), acc2);
+            acc3 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref ra, (nuint)(i + (3 * width))), Vector.LoadUnsafe(ref rb, (nuint)(i + (3 * width))), acc3);
         }
 
         for (; i <= length - width; i += width)
         {
-            acc0 += Vector.LoadUnsafe(ref ra, (nuint)i) * Vector.LoadUnsafe(ref rb, (nuint)i);
+            acc0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref ra, (nuint)i), Vector.LoadUnsafe(ref rb, (nuint)i), acc0);
         }
 
-        float sum = Vector.Sum(acc0 + acc1);
+        float sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
         for (; i < length; i++)
         {
             sum += Unsafe.Add(ref ra, i) * Unsafe.Add(ref rb, i);

@@ -1,7 +1,6 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Switchboard.Protocols.Audio;
 
 namespace Switchboard.Sandbox.Media;
 
@@ -9,8 +8,9 @@ namespace Switchboard.Sandbox.Media;
 /// A recording media bug (<c>uuid_record</c>, <c>record_session</c>): writes an 8 kHz PCM16 WAV
 /// incrementally. Mono is what the party said and heard mixed; stereo (<c>RECORD_STEREO=true</c>) is
 /// left = read (the party), right = write (what FreeSWITCH sent to it). A held channel reads nothing, so
-/// nothing is recorded while held. <see cref="Stop"/> finalises the header; until then the header's
-/// sizes say "unknown" (0), which readers treat as "to the end of the file".
+/// nothing is recorded while held. Written with <see cref="WavWriter"/>: the header is patched every
+/// <see cref="FlushIntervalFrames"/> frames (a recording cut short is readable up to there) and on
+/// <see cref="Stop"/>.
 /// </summary>
 public sealed class CallRecorder : IMediaBug, IDisposable
 {
@@ -18,8 +18,10 @@ public sealed class CallRecorder : IMediaBug, IDisposable
     private readonly ILogger _logger;
     private readonly short[] _frame;
     private readonly long _limitFrames;
-    private FileStream? _file;
-    private long _dataBytes;
+    /// <summary>Header patch and flush interval (5 s).</summary>
+    public const int FlushIntervalFrames = 250;
+
+    private WavWriter? _file;
     private long _frames;
 
     /// <summary>Creates the file (and its directory) now; attach with <see cref="MediaChannel.AttachBug"/>.</summary>
@@ -41,10 +43,8 @@ public sealed class CallRecorder : IMediaBug, IDisposable
             Directory.CreateDirectory(directory);
         }
 
-        _file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, 64 * 1024);
-        Span<byte> header = stackalloc byte[44];
-        WriteHeader(header, Stereo ? 2 : 1, 0);
-        _file.Write(header);
+        var stream = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, 64 * 1024);
+        _file = new WavWriter(stream, MediaFormat.SampleRate, stereo ? 2 : 1);
     }
 
     /// <summary>The file being written.</summary>
@@ -105,25 +105,22 @@ public sealed class CallRecorder : IMediaBug, IDisposable
 
             try
             {
-                if (!BitConverter.IsLittleEndian)
-                {
-                    BinaryPrimitives.ReverseEndianness(_frame, _frame);
-                }
-
-                _file.Write(MemoryMarshal.AsBytes(_frame.AsSpan()));
-                _dataBytes += _frame.Length * 2;
+                _file.Write(_frame);
                 _frames++;
                 if (_frames >= _limitFrames)
                 {
                     FinishLocked();
                     limitReached = true;
                 }
+                else if (_frames % FlushIntervalFrames == 0)
+                {
+                    _file.Flush();
+                }
             }
             catch (IOException exception)
             {
                 Log.RecorderFailed(_logger, Path, exception);
-                _file.Dispose();
-                _file = null;
+                FinishLocked();
             }
         }
 
@@ -151,11 +148,7 @@ public sealed class CallRecorder : IMediaBug, IDisposable
 
         try
         {
-            Span<byte> header = stackalloc byte[44];
-            WriteHeader(header, Stereo ? 2 : 1, _dataBytes);
-            _file.Position = 0;
-            _file.Write(header);
-            _file.Flush();
+            _file.Dispose();
         }
         catch (IOException exception)
         {
@@ -163,27 +156,8 @@ public sealed class CallRecorder : IMediaBug, IDisposable
         }
         finally
         {
-            _file.Dispose();
             _file = null;
         }
-    }
-
-    private static void WriteHeader(Span<byte> header, int channels, long dataBytes)
-    {
-        uint data = (uint)Math.Min(dataBytes, uint.MaxValue - 36);
-        "RIFF"u8.CopyTo(header);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], dataBytes == 0 ? 0 : 36 + data);
-        "WAVE"u8.CopyTo(header[8..]);
-        "fmt "u8.CopyTo(header[12..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], 16);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[20..], 1);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[22..], (ushort)channels);
-        BinaryPrimitives.WriteInt32LittleEndian(header[24..], MediaFormat.SampleRate);
-        BinaryPrimitives.WriteInt32LittleEndian(header[28..], MediaFormat.SampleRate * channels * 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[32..], (ushort)(channels * 2));
-        BinaryPrimitives.WriteUInt16LittleEndian(header[34..], 16);
-        "data"u8.CopyTo(header[36..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[40..], data);
     }
 
     public void Dispose() => Stop();

@@ -1,15 +1,18 @@
+using Switchboard.Protocols.Audio;
+
 namespace Switchboard.Sandbox.Media;
 
 /// <summary>
-/// Streaming PCM16 sample-rate conversion for one direction of one channel (linear interpolation;
-/// keeps one sample of history so chunked input converts like one call). Allocation-free after
-/// construction.
+/// Streaming PCM16 rate conversion for one direction of one channel: the polyphase
+/// <see cref="Resampler"/> for 8/16/24/48 kHz pairs, linear interpolation for other rates (32, 44.1, 64 kHz
+/// files and streams, which the resampler does not cover). Allocation-free after construction.
 /// </summary>
 internal sealed class RateConverter
 {
+    private readonly Resampler? _resampler;
     private readonly double _step;
-    private double _position; // of the next output sample, in input samples relative to the current chunk
-    private short _previous;  // input sample at position -1
+    private double _position; // linear path: next output position, in input samples relative to the current chunk
+    private short _previous;  // linear path: input sample at position -1
 
     public RateConverter(int inputRate, int outputRate)
     {
@@ -18,7 +21,10 @@ internal sealed class RateConverter
         InputRate = inputRate;
         OutputRate = outputRate;
         _step = (double)inputRate / outputRate;
-        _position = 0;
+        if (inputRate != outputRate && IsPolyphaseRate(inputRate) && IsPolyphaseRate(outputRate))
+        {
+            _resampler = new Resampler(inputRate, outputRate);
+        }
     }
 
     public int InputRate { get; }
@@ -28,7 +34,10 @@ internal sealed class RateConverter
     public bool IsPassThrough => InputRate == OutputRate;
 
     /// <summary>The most output samples <paramref name="inputLength"/> input samples can produce.</summary>
-    public int MaxOutputLength(int inputLength) => (int)Math.Ceiling(inputLength / _step) + 2;
+    public int MaxOutputLength(int inputLength) =>
+        _resampler is not null
+            ? Resampler.MaxOutputLength(inputLength, InputRate, OutputRate)
+            : (int)Math.Ceiling(inputLength / _step) + 2;
 
     /// <summary>Converts <paramref name="input"/>; returns the number of samples written to <paramref name="output"/>.</summary>
     public int Process(ReadOnlySpan<short> input, Span<short> output)
@@ -37,6 +46,11 @@ internal sealed class RateConverter
         {
             input.CopyTo(output);
             return input.Length;
+        }
+
+        if (_resampler is not null)
+        {
+            return _resampler.Process(input, output);
         }
 
         if (input.IsEmpty)
@@ -68,7 +82,10 @@ internal sealed class RateConverter
 
     public void Reset()
     {
+        _resampler?.Reset();
         _position = 0;
         _previous = 0;
     }
+
+    private static bool IsPolyphaseRate(int rate) => rate is 8000 or 16000 or 24000 or 48000;
 }

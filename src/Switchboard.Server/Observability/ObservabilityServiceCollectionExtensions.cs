@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -96,6 +98,9 @@ public static class ObservabilityServiceCollectionExtensions
                 options.IncludeScopes = true;
                 options.UseUtcTimestamp = true;
                 options.TimestampFormat = "O";
+
+                // Console output is never embedded in HTML: keep '+', quotes and accents readable for log tools.
+                options.JsonWriterOptions = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
             });
         }
     }

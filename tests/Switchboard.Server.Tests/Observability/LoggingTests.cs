@@ -74,6 +74,7 @@ public class LoggingTests
         Assert.Equal("5d3c1a0e-call", scope.GetProperty("CallId").GetString());
         Assert.Equal(Tenant.ToString(), scope.GetProperty("TenantId").GetString());
         Assert.EndsWith("+00:00", inside.RootElement.GetProperty("Timestamp").GetString(), StringComparison.Ordinal);
+        Assert.Contains("+00:00\"", lines[0], StringComparison.Ordinal);
         using var outside = JsonDocument.Parse(lines[1]);
         Assert.Equal(0, outside.RootElement.GetProperty("Scopes").GetArrayLength());
     }

@@ -48,6 +48,16 @@ public class ObservabilityEndpointsTests
     }
 
     [Fact]
+    public async Task An_invalid_series_limit_stops_the_start()
+    {
+        await using var factory = new SwitchboardServerFactory().UseSetting("Observability:MaxSeriesPerMetric", "0");
+
+        var exception = Assert.ThrowsAny<Exception>(() => factory.Services);
+
+        Assert.Contains("MaxSeriesPerMetric", exception.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Measurements_made_through_the_host_metrics_appear_in_the_next_scrape()
     {
         await using var factory = new SwitchboardServerFactory();

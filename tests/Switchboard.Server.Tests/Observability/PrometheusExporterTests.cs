@@ -263,10 +263,12 @@ public class PrometheusExporterTests
         counter.Add(double.NaN);
         upDown.Add(1);
         upDown.Add(-3);
+        harness.Meter.CreateObservableCounter("observed_total", () => -5L);
 
         var exposition = harness.ScrapeParsed();
 
         Assert.Equal(2.5, exposition.Value("c_total"));
+        Assert.Equal(0, exposition.Value("observed_total"));
         Assert.Equal(-2, exposition.Value("u"));
     }
 

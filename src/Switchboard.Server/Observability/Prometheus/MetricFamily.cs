@@ -38,7 +38,7 @@ internal abstract class MetricFamily
 
 /// <summary>
 /// Counters and gauges. Synchronous counters and up-down counters add; observable instruments and
-/// <see cref="Gauge{T}"/> report the current value, so they set. A monotonic counter ignores negative deltas.
+/// <see cref="Gauge{T}"/> report the current value, so they set. A counter ignores negative (and NaN) values.
 /// </summary>
 internal sealed class NumberFamily : MetricFamily
 {
@@ -52,7 +52,7 @@ internal sealed class NumberFamily : MetricFamily
     {
         _integral = integral;
         _cumulative = cumulative;
-        _monotonic = cumulative && type == PrometheusNames.Counter;
+        _monotonic = type == PrometheusNames.Counter;
         _series = new SeriesTable<NumberSeries>(static labels => new NumberSeries(labels), seriesLimit, null, () => limitReached(this));
     }
 

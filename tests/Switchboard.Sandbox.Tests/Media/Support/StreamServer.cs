@@ -20,6 +20,7 @@ public sealed class StreamServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Channel<StreamConnection> _connections = Channel.CreateUnbounded<StreamConnection>();
+    private readonly TaskCompletionSource _firstUpgrade = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private StreamServer(WebApplication app, Uri baseUrl)
     {
@@ -28,6 +29,12 @@ public sealed class StreamServer : IAsyncDisposable
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>While set, upgrade requests wait for this task before the handshake is answered.</summary>
+    public Task? UpgradeGate { get; set; }
+
+    /// <summary>Completes when the first upgrade request has arrived (before the gate).</summary>
+    public Task FirstUpgradeRequest => _firstUpgrade.Task;
 
     /// <summary>A <c>ws://127.0.0.1:port/…</c> URL on this server.</summary>
     public Uri Url(string pathAndQuery = "/stream") => new(BaseUrl, pathAndQuery);
@@ -48,9 +55,15 @@ public sealed class StreamServer : IAsyncDisposable
                 return;
             }
 
+            server!._firstUpgrade.TrySetResult();
+            if (server.UpgradeGate is { } gate)
+            {
+                await gate.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+
             WebSocket socket = await context.WebSockets.AcceptWebSocketAsync();
             var connection = new StreamConnection(socket, context.Request.Path + context.Request.QueryString);
-            await server!._connections.Writer.WriteAsync(connection);
+            await server._connections.Writer.WriteAsync(connection);
             await connection.ReceiveUntilClosedAsync();
         });
         await app.StartAsync();

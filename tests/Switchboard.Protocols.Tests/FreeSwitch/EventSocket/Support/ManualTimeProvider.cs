@@ -5,22 +5,31 @@ internal sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock _lock = new();
     private readonly List<ManualTimer> _timers = [];
+    private readonly List<(TimeSpan DueTime, TaskCompletionSource Armed)> _armWaiters = [];
     private DateTimeOffset _now = new(2026, 3, 7, 10, 0, 0, TimeSpan.Zero);
 
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
-    /// <summary>Timers currently armed (a test waits for the code under test to arm its timeout before advancing).</summary>
-    public int ActiveTimers
+    /// <summary>Completes when a timer is armed to fire <paramref name="dueTime"/> from now (or already is): the moment
+    /// the code under test has started the timeout a test wants to expire.</summary>
+    public Task WaitForTimerAsync(TimeSpan dueTime)
     {
-        get
+        var armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
         {
-            lock (_lock)
+            if (_timers.Any(t => t.Due == _now + dueTime))
             {
-                return _timers.Count(t => t.Due is not null);
+                armed.TrySetResult();
+            }
+            else
+            {
+                _armWaiters.Add((dueTime, armed));
             }
         }
+
+        return armed.Task;
     }
 
     public override DateTimeOffset GetUtcNow()
@@ -76,6 +85,11 @@ internal sealed class ManualTimeProvider : TimeProvider
             {
                 Due = dueTime == Timeout.InfiniteTimeSpan ? null : owner._now + dueTime;
                 Period = period == Timeout.InfiniteTimeSpan ? null : period;
+                foreach ((TimeSpan waitedFor, TaskCompletionSource armed) in owner._armWaiters.Where(w => w.DueTime == dueTime).ToList())
+                {
+                    armed.TrySetResult();
+                    owner._armWaiters.Remove((waitedFor, armed));
+                }
             }
 
             return true;

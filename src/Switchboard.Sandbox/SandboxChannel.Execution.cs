@@ -1,0 +1,674 @@
+using System.Text;
+using Switchboard.Sandbox.Dialplan;
+using Switchboard.Sandbox.Events;
+
+namespace Switchboard.Sandbox;
+
+/// <summary>How a blocking wait inside an application ended.</summary>
+internal enum WaitOutcome
+{
+    Completed,
+    Break,
+    Interrupted,
+}
+
+/// <summary>
+/// The channel's session: the state machine, application execution, the private message queue (sendmsg/broadcast)
+/// with event-lock and lead frames, <c>uuid_break</c>, transfers and bridges.
+/// </summary>
+public sealed partial class SandboxChannel
+{
+    private readonly Queue<ChannelMessage> _messages = new();
+    private TaskCompletionSource _wake;
+    private StartAction? _pending;
+    private bool _break;
+    private bool _broadcast;
+    private bool _stopBroadcast;
+    private int _eventLock;
+    private int _depth;
+
+    internal string? CurrentApplication { get; private set; }
+
+    internal bool IsParked { get; set; }
+
+    /// <summary>Wakes whatever the session is waiting on; call under the switch lock.</summary>
+    internal void Wake()
+    {
+        var old = _wake;
+        _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        old.TrySetResult();
+    }
+
+    /// <summary>Queues a private message (<c>sendmsg</c>, <c>uuid_broadcast</c>).</summary>
+    internal void QueueMessage(ChannelMessage message, bool broadcast = false)
+    {
+        _ = broadcast;
+        lock (_core.Sync)
+        {
+            if (IsHungUp)
+            {
+                return;
+            }
+
+            _messages.Enqueue(message);
+            Wake();
+        }
+    }
+
+    /// <summary><c>uuid_break [all]</c>: stops the current playback (or broadcast); <c>all</c> flushes the queue too.</summary>
+    internal void Break(bool all)
+    {
+        if (all)
+        {
+            _messages.Clear();
+        }
+
+        if (_broadcast)
+        {
+            _stopBroadcast = true;
+        }
+
+        _break = true;
+        Wake();
+    }
+
+    /// <summary><c>switch_channel_stop_broadcast</c>.</summary>
+    internal void StopBroadcast()
+    {
+        if (_broadcast)
+        {
+            _stopBroadcast = true;
+            _break = true;
+            Wake();
+        }
+    }
+
+    /// <summary>
+    /// <c>switch_ivr_session_transfer</c>: the channel leaves what it is doing and routes <paramref name="destination"/>
+    /// in the given dialplan and context. A bridged partner is released (and usually hung up).
+    /// </summary>
+    internal bool Transfer(string destination, string dialplan, string context)
+    {
+        if (IsHungUp)
+        {
+            return false;
+        }
+
+        if (Partner is not null)
+        {
+            Unbridge();
+        }
+
+        Profile.Transferred = _core.NowMicroseconds;
+        var index = HangupCauses.Atoi(Profile.ProfileIndex) + 1;
+        Vars.Set("transfer_source", $"{_core.NowMicroseconds / 1_000_000}:{Uuid}:uuid_br:{destination}/{context}/{dialplan}");
+        Profile.Rdnis = Profile.DestinationNumber;
+        Profile.DestinationNumber = destination;
+        Profile.Dialplan = dialplan;
+        Profile.Context = context;
+        Profile.ProfileIndex = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _pending = StartAction.Route;
+        if (!_start.Task.IsCompleted)
+        {
+            _start.TrySetResult(StartAction.Route);
+            _pending = null;
+        }
+
+        Wake();
+        return true;
+    }
+
+    /// <summary>Asks the session to leave its current application and run <paramref name="action"/> instead.</summary>
+    internal void Interrupt(StartAction action)
+    {
+        _pending = action;
+        Wake();
+    }
+
+    /// <summary>The session loop, owned by the core's background work.</summary>
+    internal async Task RunSessionAsync()
+    {
+        try
+        {
+            var next = await _start.Task;
+            lock (_core.Sync)
+            {
+                if (next is not null && !IsHungUp)
+                {
+                    SetState(ChannelStates.Init);
+                }
+            }
+
+            while (next is not null)
+            {
+                if (next.BridgeTo is { } partner)
+                {
+                    next = await RunBridgedAsync(partner, next.BridgeOriginator);
+                    if (next is null)
+                    {
+                        lock (_core.Sync)
+                        {
+                            next = AfterBridgeLocked();
+                        }
+                    }
+
+                    continue;
+                }
+
+                IReadOnlyList<DialplanAction>? applications;
+                lock (_core.Sync)
+                {
+                    if (IsHungUp)
+                    {
+                        break;
+                    }
+
+                    _pending = null;
+                    applications = next.Applications ?? RouteLocked();
+                    if (applications is null)
+                    {
+                        HangupNow("NO_ROUTE_DESTINATION");
+                        break;
+                    }
+
+                    DialplanHit = true;
+                    SetState(ChannelStates.Execute);
+                }
+
+                next = null;
+                var finished = true;
+                foreach (var application in applications)
+                {
+                    await ExecuteApplicationAsync(application.Application, application.Data, message: null);
+                    lock (_core.Sync)
+                    {
+                        if (IsHungUp)
+                        {
+                            finished = false;
+                            break;
+                        }
+
+                        if (_pending is not null)
+                        {
+                            next = _pending;
+                            _pending = null;
+                            finished = false;
+                            break;
+                        }
+                    }
+                }
+
+                if (finished)
+                {
+                    lock (_core.Sync)
+                    {
+                        // The extension ran out of applications.
+                        HangupNow(HangupCauses.NormalClearing);
+                    }
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.SessionFailed(_core.Logger, Name, ex);
+            lock (_core.Sync)
+            {
+                HangupNow("CRASH");
+            }
+        }
+        finally
+        {
+            lock (_core.Sync)
+            {
+                Report();
+            }
+        }
+    }
+
+    private IReadOnlyList<DialplanAction>? RouteLocked()
+    {
+        SetState(ChannelStates.Routing);
+        var applications = _core.Dialplan.Route(Profile.Dialplan, Profile.Context, Profile.DestinationNumber);
+        if (string.Equals(Profile.Dialplan, "inline", StringComparison.OrdinalIgnoreCase) && applications is not null)
+        {
+            // inline_dialplan_hunt puts the previous destination back and blanks the RDNIS.
+            Profile.DestinationNumber = Profile.Rdnis;
+            Profile.Rdnis = string.Empty;
+        }
+
+        return applications;
+    }
+
+    /// <summary>Runs one application with <c>CHANNEL_EXECUTE</c>/<c>CHANNEL_EXECUTE_COMPLETE</c> around it.</summary>
+    internal async Task ExecuteApplicationAsync(string name, string? data, ChannelMessage? message)
+    {
+        ApplicationRegistry.Application? application;
+        string expanded;
+        string appUuid;
+        lock (_core.Sync)
+        {
+            if (IsHungUp)
+            {
+                return;
+            }
+
+            application = _core.Applications.Find(name);
+            if (application is null)
+            {
+                Log.InvalidApplication(_core.Logger, name, Name);
+                HangupNow("DESTINATION_OUT_OF_ORDER");
+                return;
+            }
+
+            expanded = Expand(data ?? string.Empty);
+            appUuid = Vars.Get("app_uuid") ?? SwitchCore.NewUuid();
+            Vars.Set("current_application", application.Name);
+            Vars.Set("current_application_data", expanded);
+            Vars.Set("current_application_response", null);
+            CurrentApplication = application.Name;
+            var eventUuidName = Vars.Get("app_uuid_name");
+            Fire(EventNames.ChannelExecute, new("switch_core_session.c", "switch_core_session_exec", 2954), e =>
+            {
+                e.Add("Application", application.Name);
+                e.Add("Application-Data", expanded);
+                e.Add("Application-UUID", appUuid);
+                if (eventUuidName is not null)
+                {
+                    e.Add("Application-UUID-Name", eventUuidName);
+                }
+            });
+            _break = false;
+        }
+
+        string? response = null;
+        _depth++;
+        try
+        {
+            response = await application.Run(this, expanded);
+        }
+        finally
+        {
+            _depth--;
+        }
+
+        lock (_core.Sync)
+        {
+            response ??= Vars.Get("current_application_response");
+            Fire(EventNames.ChannelExecuteComplete, new("switch_core_session.c", "switch_core_session_exec", 3003), e =>
+            {
+                e.Add("Application", application.Name);
+                e.Add("Application-Data", expanded);
+                e.Add("Application-Response", response ?? "_none_");
+                e.Add("Application-UUID", appUuid);
+            });
+            Vars.Set("app_uuid", null);
+            Vars.Set("app_uuid_name", null);
+            if (_depth == 0)
+            {
+                CurrentApplication = null;
+            }
+        }
+
+        _ = message;
+    }
+
+    /// <summary>
+    /// The wait of a blocking application: returns when <paramref name="completion"/> ends, on a break (if honoured),
+    /// or when the channel hangs up or is transferred; queued messages run nested meanwhile unless event-locked.
+    /// </summary>
+    internal async Task<WaitOutcome> WaitAsync(Task? completion, bool honorBreak)
+    {
+        while (true)
+        {
+            Task wake;
+            bool process;
+            lock (_core.Sync)
+            {
+                if (IsHungUp || _pending is not null)
+                {
+                    return WaitOutcome.Interrupted;
+                }
+
+                if (honorBreak && _break)
+                {
+                    _break = false;
+                    return WaitOutcome.Break;
+                }
+
+                if (completion is { IsCompleted: true })
+                {
+                    return WaitOutcome.Completed;
+                }
+
+                process = _messages.Count > 0 && _eventLock == 0 && _depth < 16;
+                wake = _wake.Task;
+            }
+
+            if (process)
+            {
+                await ProcessNextMessageAsync();
+                continue;
+            }
+
+            if (completion is null)
+            {
+                await wake;
+            }
+            else
+            {
+                await Task.WhenAny(wake, completion);
+            }
+        }
+    }
+
+    /// <summary><c>switch_ivr_parse_event</c> for the next queued message.</summary>
+    private async Task ProcessNextMessageAsync()
+    {
+        ChannelMessage message;
+        bool eventLock;
+        lock (_core.Sync)
+        {
+            if (_messages.Count == 0)
+            {
+                return;
+            }
+
+            message = _messages.Dequeue();
+            eventLock = ChannelVariables.True(message.Get("event-lock")) || ChannelVariables.True(message.Get("event-lock-pri"));
+            if (eventLock)
+            {
+                _eventLock++;
+            }
+        }
+
+        try
+        {
+            var command = message.Get("call-command");
+            if (string.IsNullOrEmpty(command))
+            {
+                return;
+            }
+
+            var leadFrames = HangupCauses.Atoi(message.Get("lead-frames"));
+            bool mediaReady;
+            lock (_core.Sync)
+            {
+                mediaReady = _answered || _earlyMedia;
+            }
+
+            if (leadFrames > 0 && mediaReady)
+            {
+                try
+                {
+                    await Media.WaitFramesAsync(leadFrames, HangupToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
+            switch (command)
+            {
+                case "execute":
+                    await ExecuteMessageAsync(message);
+                    break;
+                case "hangup":
+                    lock (_core.Sync)
+                    {
+                        var cause = message.Get("hangup-cause") is { } name ? HangupCauses.Parse(name) : HangupCauses.NormalClearing;
+                        HangupNow(cause);
+                    }
+
+                    break;
+                case "xferext":
+                    var applications = new List<DialplanAction>();
+                    foreach (var header in message.Headers)
+                    {
+                        if (string.Equals(header.Key, "application", StringComparison.OrdinalIgnoreCase))
+                        {
+                            var space = header.Value.IndexOf(' ', StringComparison.Ordinal);
+                            applications.Add(space >= 0
+                                ? new DialplanAction(header.Value[..space], header.Value[(space + 1)..])
+                                : new DialplanAction(header.Value, null));
+                        }
+                    }
+
+                    lock (_core.Sync)
+                    {
+                        Interrupt(new StartAction(applications, null));
+                    }
+
+                    break;
+            }
+        }
+        finally
+        {
+            lock (_core.Sync)
+            {
+                if (eventLock)
+                {
+                    _eventLock--;
+                }
+
+                FirePrivateCommand(message);
+            }
+        }
+    }
+
+    private async Task ExecuteMessageAsync(ChannelMessage message)
+    {
+        var application = message.Get("execute-app-name");
+        if (application is null)
+        {
+            return;
+        }
+
+        var argument = message.Get("execute-app-arg");
+        if (string.IsNullOrEmpty(argument) && string.Equals(message.Get("content-type"), "text/plain", StringComparison.OrdinalIgnoreCase))
+        {
+            argument = message.Body;
+        }
+
+        var loops = message.Get("loops") is { } l ? HangupCauses.Atoi(l) : 1;
+        bool inner;
+        lock (_core.Sync)
+        {
+            _stopBroadcast = false;
+            inner = _broadcast;
+            _broadcast = true;
+        }
+
+        for (var x = 0; x < loops || loops < 0; x++)
+        {
+            var before = _core.Time.GetTimestamp();
+            lock (_core.Sync)
+            {
+                if (message.Get("event-uuid") is { } eventUuid)
+                {
+                    Vars.Set("app_uuid", eventUuid);
+                }
+
+                if (message.Get("event-uuid-name") is { } eventUuidName)
+                {
+                    Vars.Set("app_uuid_name", eventUuidName);
+                }
+
+                Vars.Set("current_loop", (x + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Vars.Set("total_loops", loops.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            await ExecuteApplicationAsync(application, argument, message);
+            lock (_core.Sync)
+            {
+                if (IsHungUp || _stopBroadcast || _pending is not null
+                    || _core.Time.GetElapsedTime(before) < TimeSpan.FromMilliseconds(500))
+                {
+                    break;
+                }
+            }
+        }
+
+        lock (_core.Sync)
+        {
+            Vars.Set("current_loop", null);
+            Vars.Set("total_loops", null);
+            if (!inner)
+            {
+                _broadcast = false;
+            }
+
+            if (_stopBroadcast)
+            {
+                _broadcast = false;
+                _break = true;
+            }
+        }
+    }
+
+    /// <summary>After a message ran, FreeSWITCH re-fires it as <c>PRIVATE_COMMAND</c> with the channel's data.</summary>
+    private void FirePrivateCommand(ChannelMessage message)
+    {
+        var e = _core.Events.Create(EventNames.PrivateCommand, new("switch_ivr.c", "switch_ivr_parse_next_event", 806));
+        foreach (var header in message.Headers)
+        {
+            e.Add(header.Key, header.Value);
+        }
+
+        AddEventData(e, withVariables: false);
+        e.Body = message.Body;
+        _core.Bus.Fire(e);
+    }
+
+    /// <summary>
+    /// The bridged state: waits until the bridge ends. Returns the action the channel was asked to take instead
+    /// (transfer, another bridge), or null when it hung up or its partner left.
+    /// </summary>
+    internal async Task<StartAction?> RunBridgedAsync(SandboxChannel partner, bool originator)
+    {
+        lock (_core.Sync)
+        {
+            if (IsHungUp)
+            {
+                return null;
+            }
+
+            if (originator && Partner is null && !partner.IsHungUp)
+            {
+                BridgeWith(partner);
+            }
+
+            SetState(ChannelStates.ExchangeMedia);
+        }
+
+        var joined = false;
+        while (true)
+        {
+            Task wake;
+            bool process;
+            lock (_core.Sync)
+            {
+                if (IsHungUp)
+                {
+                    return null;
+                }
+
+                if (_pending is not null)
+                {
+                    var next = _pending;
+                    _pending = null;
+                    return next;
+                }
+
+                if (Partner is not null)
+                {
+                    joined = true;
+                }
+                else if (joined || partner.IsHungUp)
+                {
+                    break;
+                }
+
+                process = _messages.Count > 0 && _eventLock == 0;
+                wake = _wake.Task;
+            }
+
+            if (process)
+            {
+                await ProcessNextMessageAsync();
+                continue;
+            }
+
+            await wake;
+        }
+
+        return null;
+    }
+
+    /// <summary>What a leg whose bridge ended does next (§7.4): park, transfer, or hang up.</summary>
+    internal StartAction? AfterBridgeLocked()
+    {
+        if (IsHungUp)
+        {
+            return null;
+        }
+
+        if (Vars.IsTrue("park_after_bridge"))
+        {
+            return StartAction.Run(new DialplanAction("park", null));
+        }
+
+        if (Vars.Get("transfer_after_bridge") is { Length: > 0 } target)
+        {
+            var parts = target.Split(':');
+            Transfer(parts[0], parts.Length > 1 ? parts[1] : "XML", parts.Length > 2 ? parts[2] : Profile.Context);
+            var next = _pending;
+            _pending = null;
+            return next;
+        }
+
+        HangupNow(_answered ? HangupCauses.NormalClearing : "ORIGINATOR_CANCEL");
+        return null;
+    }
+
+    /// <summary><c>switch_channel_expand_variables</c> for <c>${name}</c> (nested braces are not expanded).</summary>
+    private string Expand(string data)
+    {
+        if (!data.Contains("${", StringComparison.Ordinal))
+        {
+            return data;
+        }
+
+        var sb = new StringBuilder(data.Length);
+        var i = 0;
+        while (i < data.Length)
+        {
+            if (data[i] == '$' && i + 1 < data.Length && data[i + 1] == '{')
+            {
+                var end = data.IndexOf('}', i + 2);
+                if (end > 0)
+                {
+                    var name = data[(i + 2)..end];
+                    sb.Append(Lookup(name));
+                    i = end + 1;
+                    continue;
+                }
+            }
+
+            sb.Append(data[i]);
+            i++;
+        }
+
+        return sb.ToString();
+    }
+
+    private string Lookup(string name) => name switch
+    {
+        "uuid" => Uuid,
+        "destination_number" => Profile.DestinationNumber,
+        "caller_id_number" => Profile.CallerIdNumber,
+        "caller_id_name" => Profile.CallerIdName,
+        "context" => Profile.Context,
+        _ => Vars.Get(name) ?? string.Empty,
+    };
+}
