@@ -30,7 +30,7 @@ public static class TelephonyServiceCollectionExtensions
                     TimeProvider = provider.GetRequiredService<TimeProvider>(),
                 };
             });
-            services.AddSingleton(provider => new SandboxPbx(provider.GetRequiredService<SandboxOptions>()));
+            services.AddSingleton(provider => new SandboxPbx(provider.GetRequiredService<SandboxOptions>(), provider.GetRequiredService<ILoggerFactory>()));
 
             // Hosted services start in registration order: the sandbox listens before we connect to it.
             services.AddHostedService<SandboxHost>();

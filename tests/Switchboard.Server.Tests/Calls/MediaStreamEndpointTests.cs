@@ -43,6 +43,7 @@ public sealed class MediaStreamEndpointTests : IClassFixture<MediaStreamEndpoint
         public async Task AddDisabledTenantAsync()
         {
             await using AsyncServiceScope scope = Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DisabledTenant);
             SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
             if (await db.Tenants.FindAsync(DisabledTenant) is null)
             {

@@ -8,7 +8,7 @@ namespace Switchboard.Server.Tests.Calls;
 /// Plays mod_audio_stream's side of <c>/stream</c> from a test: metadata text frame, then binary L16
 /// frames; reads what the server sends back (streamAudio text frames, the close status and reason).
 /// </summary>
-internal sealed class StreamClient : IAsyncDisposable
+public sealed class StreamClient : IAsyncDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
     private readonly ClientWebSocket _socket = new();
