@@ -42,30 +42,53 @@ public sealed class DemoTenantTests(DatabaseFixture databases) : IClassFixture<D
             Assert.Equivalent(
                 new
                 {
-                    DestinationType = TransferDestinationType.RingGroup, DestinationNumber = "9000", IsDefault = true, Enabled = true,
+                    DestinationType = TransferDestinationType.RingGroup,
+                    DestinationNumber = "9000",
+                    IsDefault = true,
+                    Enabled = true,
                     Aliases = new[] { "atendimento", "atendente", "alguém", "pessoa", "humano", "operador" },
-                    RingTimeoutSeconds = 30, MaxRetries = 1, RetryDelaySeconds = 5, FallbackAction = TransferFallbackAction.OfferTicket,
-                    Department = "Atendimento Geral", Role = "Atendente", Priority = 100, DestinationContext = "demo.switchboard.local",
+                    RingTimeoutSeconds = 30,
+                    MaxRetries = 1,
+                    RetryDelaySeconds = 5,
+                    FallbackAction = TransferFallbackAction.OfferTicket,
+                    Department = "Atendimento Geral",
+                    Role = "Atendente",
+                    Priority = 100,
+                    DestinationContext = "demo.switchboard.local",
                     WorkingHours = new { Start = new TimeOnly(8, 0), End = new TimeOnly(18, 0), Days = Weekdays },
                 },
                 destinations[0]);
             Assert.Equivalent(
                 new
                 {
-                    DestinationType = TransferDestinationType.Extension, DestinationNumber = "1004", IsDefault = false,
+                    DestinationType = TransferDestinationType.Extension,
+                    DestinationNumber = "1004",
+                    IsDefault = false,
                     Aliases = new[] { "jeni", "jeniffer", "jennifer", "financeiro", "contas", "boleto", "pagamento" },
-                    RingTimeoutSeconds = 25, MaxRetries = 2, RetryDelaySeconds = 3, FallbackAction = TransferFallbackAction.OfferTicket,
-                    Department = "Financeiro", Role = "Analista Financeiro", Priority = 50,
+                    RingTimeoutSeconds = 25,
+                    MaxRetries = 2,
+                    RetryDelaySeconds = 3,
+                    FallbackAction = TransferFallbackAction.OfferTicket,
+                    Department = "Financeiro",
+                    Role = "Analista Financeiro",
+                    Priority = 50,
                     WorkingHours = new { Start = new TimeOnly(8, 0), End = new TimeOnly(17, 0), Days = Weekdays },
                 },
                 destinations[1]);
             Assert.Equivalent(
                 new
                 {
-                    DestinationType = TransferDestinationType.Queue, DestinationNumber = "5001", IsDefault = false,
+                    DestinationType = TransferDestinationType.Queue,
+                    DestinationNumber = "5001",
+                    IsDefault = false,
                     Aliases = new[] { "suporte", "técnico", "problema", "internet", "conexão", "lento", "caiu" },
-                    RingTimeoutSeconds = 45, MaxRetries = 1, RetryDelaySeconds = 5, FallbackAction = TransferFallbackAction.CreateTicket,
-                    Department = "Suporte", Role = "Técnico", Priority = 75,
+                    RingTimeoutSeconds = 45,
+                    MaxRetries = 1,
+                    RetryDelaySeconds = 5,
+                    FallbackAction = TransferFallbackAction.CreateTicket,
+                    Department = "Suporte",
+                    Role = "Técnico",
+                    Priority = 75,
                     WorkingHours = new { Start = new TimeOnly(0, 0), End = new TimeOnly(23, 59), Days = AllDays },
                 },
                 destinations[2]);
