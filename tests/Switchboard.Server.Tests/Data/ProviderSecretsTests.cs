@@ -75,6 +75,22 @@ public sealed class ProviderSecretsTests(DatabaseFixture databases) : IClassFixt
         }
     }
 
+    [Theory, SqliteData, PostgresData]
+    public async Task Nodes_sharing_the_database_key_ring_read_each_others_secrets(DatabaseProvider provider)
+    {
+        DatabaseStore store = await databases.MigratedAsync(provider);
+        string otherRoot = store.DataRoot + "-other-node";
+        await using ServiceProvider nodeA = DatabaseStore.BuildServices(provider, store.ConnectionString, store.DataRoot, seedDemoTenant: false, keyRing: KeyRingStore.Database);
+        await using ServiceProvider nodeB = DatabaseStore.BuildServices(provider, store.ConnectionString, otherRoot, seedDemoTenant: false, keyRing: KeyRingStore.Database);
+
+        string protectedValue = nodeA.GetRequiredService<ProviderSecrets>().Protect(new Dictionary<string, string> { ["api_key"] = ApiKey });
+
+        Assert.Equal(ApiKey, nodeB.GetRequiredService<ProviderSecrets>().Unprotect(protectedValue)["api_key"]);
+        Assert.False(Directory.Exists(Path.Combine(otherRoot, "keys")));
+        await using AsyncServiceScope scope = store.Scope(null);
+        Assert.NotEmpty(scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>().Set<DataProtectionKey>().ToList());
+    }
+
     private static async Task<string> ReadRawSecretsAsync(DatabaseStore store, Guid id)
     {
         await using DbConnection connection = await store.OpenConnectionAsync();
