@@ -95,10 +95,10 @@ public sealed class Resampler
 
             written += (l, m) switch
             {
-                (1, 1) => Copy(count, output[written..]),
+                (1, 1) => PassThrough(count, output[written..]),
                 (_, 1) => Interpolate(count, output[written..]),
                 (1, _) => Decimate(count, output[written..]),
-                _ => Convert(count, output[written..]),
+                _ => Rational(count, output[written..]),
             };
             buffer.Slice(count, _history).CopyTo(buffer);
             input = input[count..];
@@ -110,7 +110,7 @@ public sealed class Resampler
     /// <summary>
     /// General L/M path: one dot product of a branch with the input window per output sample.
     /// </summary>
-    private int Convert(int count, Span<short> output)
+    private int Rational(int count, Span<short> output)
     {
         int l = _filter.Interpolation;
         int m = _filter.Decimation;
@@ -136,7 +136,7 @@ public sealed class Resampler
         return written;
     }
 
-    private int Copy(int count, Span<short> output)
+    private int PassThrough(int count, Span<short> output)
     {
         ReadOnlySpan<float> block = _buffer.AsSpan(_history, count);
         for (int i = 0; i < block.Length; i++)
