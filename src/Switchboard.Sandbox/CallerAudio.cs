@@ -1,3 +1,5 @@
+using Switchboard.Sandbox.Media;
+
 namespace Switchboard.Sandbox;
 
 /// <summary>What a simulated party sends as its voice: a WAV file, a tone, silence or audio pushed live.</summary>
@@ -15,8 +17,8 @@ public abstract class CallerAudio
     /// <summary>A PCM WAV file, played once then silence, or looped.</summary>
     public static CallerAudio WavFile(string path, bool loop = false) => new WavFileAudio(path, loop);
 
-    /// <summary>Audio pushed while the call runs (the browser test call).</summary>
-    public static CallerAudio Live(LiveAudioFeed feed) => new LiveAudio(feed);
+    /// <summary>Audio pushed while the call runs (the browser test call); the call owns the source from then on.</summary>
+    public static CallerAudio Live(LiveAudioSource source) => new LiveAudio(source);
 
     internal sealed class SilenceAudio : CallerAudio;
 
@@ -34,8 +36,8 @@ public abstract class CallerAudio
         public bool Loop { get; } = loop;
     }
 
-    internal sealed class LiveAudio(LiveAudioFeed feed) : CallerAudio
+    internal sealed class LiveAudio(LiveAudioSource source) : CallerAudio
     {
-        public LiveAudioFeed Feed { get; } = feed;
+        public LiveAudioSource Source { get; } = source;
     }
 }

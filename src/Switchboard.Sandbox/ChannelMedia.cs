@@ -1,204 +1,243 @@
-using Switchboard.Sandbox.Dialplan;
+using Switchboard.Sandbox.Media;
 
 namespace Switchboard.Sandbox;
 
 /// <summary>
-/// The media side of one channel: what the far end sends, playback, echo, recordings and the mod_audio_stream bug.
-/// This is the seam to the media engine (namespace <c>Switchboard.Sandbox.Media</c>); on its own it keeps FreeSWITCH's
-/// timing (playback lasts as long as the file, frames are 20 ms of the injected clock) without moving audio.
-/// Methods named <c>On…</c> are notifications from the call logic and run under the switch lock.
+/// The call logic's handle on one channel's media (a <see cref="MediaChannel"/> of the media engine): the far end's
+/// voice, playback, bridges, hold, echo on loopback legs, recordings and the mod_audio_stream session. Methods named
+/// <c>On…</c> are notifications from the call logic and run under the switch lock.
 /// </summary>
-internal sealed class ChannelMedia
+internal sealed class ChannelMedia : IAsyncDisposable
 {
-    public static readonly TimeSpan Frame = TimeSpan.FromMilliseconds(20);
+    public static readonly TimeSpan Frame = MediaFormat.FrameDuration;
 
     private readonly SandboxChannel _channel;
     private readonly SwitchCore _core;
+    private readonly MediaChannel _media;
     private readonly List<RecordingState> _recordings = [];
+    private WriteTap? _writeTap;
+    private CallerAudio _farEndVoice = CallerAudio.Silence;
 
     public ChannelMedia(SandboxChannel channel, SwitchCore core)
     {
         _channel = channel;
         _core = core;
+        _media = new MediaChannel(channel.Uuid, core.MediaClock);
+        _media.Playback.Notified += OnPlaybackNotified;
     }
 
-    /// <summary>What the far end (phone, caller, simulated human) sends into this channel.</summary>
-    public CallerAudio FarEndVoice { get; set; } = CallerAudio.Silence;
+    /// <summary>The media engine's channel.</summary>
+    public MediaChannel Channel => _media;
 
-    /// <summary>The attached mod_audio_stream bug, if any.</summary>
-    public AudioStreamAttachment? Stream { get; private set; }
+    /// <summary>What the far end (phone, caller, simulated human) sends into this channel.</summary>
+    public CallerAudio FarEndVoice
+    {
+        get => _farEndVoice;
+        set
+        {
+            _farEndVoice = value;
+            _media.Source = CreateSource(value);
+        }
+    }
+
+    /// <summary>The attached mod_audio_stream session, if any.</summary>
+    public AudioStreamSession? Stream => _media.AudioStream;
 
     public bool Echoing { get; private set; }
 
     public IReadOnlyList<RecordingState> Recordings => _recordings;
 
+    /// <summary>Whether playback is queued or playing.</summary>
+    public bool PlaybackBusy => _media.Playback.IsPlaying || _media.Playback.QueuedCount > 0;
+
+    /// <summary>Queues a playback: a sendmsg execute starts on the next tick, a broadcast after its lead frames.</summary>
+    public void Enqueue(string path, bool broadcast, string applicationUuid) =>
+        _media.Playback.Enqueue(path, broadcast ? PlaybackOrigin.Broadcast : PlaybackOrigin.SendMessage, applicationUuid);
+
+    public void BreakPlayback(bool all) => _media.Playback.Break(all);
+
     /// <summary>Waits for <paramref name="frames"/> media frames (lead frames of a queued execute).</summary>
     public Task WaitFramesAsync(int frames, CancellationToken cancellationToken) =>
         Task.Delay(Frame * frames, _core.Time, cancellationToken);
 
-    /// <summary>Plays a source to the far end; completes when it ends (endless streams only end by cancellation).</summary>
-    public async Task PlayAsync(PlaybackSource source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Joins two loopback legs: each reads what the other writes (one frame later), as mod_loopback passes frames.
+    /// </summary>
+    public void ConnectLoopback(ChannelMedia peer)
     {
-        // The first frame of a playback goes out on the next media tick.
-        await Task.Delay(source.Duration is { } d ? d + Frame : Timeout.InfiniteTimeSpan, _core.Time, cancellationToken);
+        _writeTap ??= AttachWriteTap();
+        peer._writeTap ??= peer.AttachWriteTap();
+        _media.Source = new TapSource(peer._writeTap);
+        peer._media.Source = new TapSource(_writeTap);
     }
 
-    public void StartEcho() => Echoing = true;
+    /// <summary><c>echo</c>: the far end hears itself. Carried by the loopback peer (what it reads becomes what it wrote).</summary>
+    public void StartEcho()
+    {
+        Echoing = true;
+        if (_channel.LoopbackPeer?.Media is { } peer)
+        {
+            peer._writeTap ??= peer.AttachWriteTap();
+            peer._media.Source = new TapSource(peer._writeTap);
+        }
+    }
 
-    public void StopEcho() => Echoing = false;
+    public void StopEcho()
+    {
+        Echoing = false;
+        if (_channel.LoopbackPeer?.Media is { } peer && _writeTap is not null)
+        {
+            peer._media.Source = new TapSource(_writeTap);
+        }
+    }
 
     public RecordingState? FindRecording(string path) =>
         _recordings.FirstOrDefault(r => string.Equals(r.Path, path, StringComparison.Ordinal));
 
-    /// <summary>Starts a recording of this channel (<c>uuid_record start</c>, <c>record_session</c>).</summary>
-    public RecordingState? StartRecording(string path, int limitSeconds)
+    /// <summary>Starts a recording of this channel (<c>uuid_record start</c>, <c>record_session</c>); null when the file cannot be created.</summary>
+    public RecordingState? StartRecording(string path, int limitSeconds, bool stereo)
     {
+        CallRecorder recorder;
         try
         {
-            var directory = System.IO.Path.GetDirectoryName(path);
-            if (!string.IsNullOrEmpty(directory))
-            {
-                System.IO.Directory.CreateDirectory(directory);
-            }
-
-            File.WriteAllBytes(path, []);
+            recorder = new CallRecorder(path, stereo, limitSeconds > 0 ? TimeSpan.FromSeconds(limitSeconds) : null,
+                _core.LoggerFactory.CreateLogger("Switchboard.Sandbox.Media"));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             return null;
         }
 
-        var recording = new RecordingState(path, _core.Time.GetUtcNow(), limitSeconds);
+        var recording = new RecordingState(path, recorder);
+        recorder.LimitReached += _ =>
+        {
+            lock (_core.Sync)
+            {
+                if (_recordings.Contains(recording))
+                {
+                    Api.RecordCommand.Finish(_channel, recording, "success");
+                }
+            }
+        };
         _recordings.Add(recording);
+        _media.AttachBug(recorder);
         return recording;
     }
 
-    /// <summary>Stops a recording and writes its file.</summary>
+    /// <summary>Stops a recording and finalises its file.</summary>
     public void StopRecording(RecordingState recording)
     {
         _recordings.Remove(recording);
-        var seconds = Math.Max(0, (_core.Time.GetUtcNow() - recording.Started).TotalSeconds);
-        WriteSilentWav(recording.Path, seconds);
+        _media.DetachBug(recording.Recorder);
+        recording.Recorder.Stop();
     }
 
-    /// <summary>Attaches the mod_audio_stream bug; false when one is already attached ("bug already attached").</summary>
-    public bool StartStream(AudioStreamAttachment attachment)
-    {
-        if (Stream is not null)
-        {
-            return false;
-        }
+    /// <summary>Attaches a tap to this channel's audio (tests, the browser listener).</summary>
+    public void AttachBug(IMediaBug bug) => _media.AttachBug(bug);
 
-        Stream = attachment;
-        return true;
-    }
+    public bool DetachBug(IMediaBug bug) => _media.DetachBug(bug);
 
-    /// <summary>Removes the bug (<c>stop</c>); false when none is attached.</summary>
-    public bool StopStream()
-    {
-        if (Stream is null)
-        {
-            return false;
-        }
+    public void OnBridged(SandboxChannel partner) => MediaChannel.Bridge(_media, partner.Media._media);
 
-        Stream = null;
-        return true;
-    }
+    public void OnUnbridged() => _media.Unbridge();
 
-    /// <summary>Whether media flows (answered or early).</summary>
-    public bool Up { get; private set; }
+    /// <summary>Hold: no frames are read (the stream gets nothing); unhold resumes with about 13 silent frames.</summary>
+    public void OnHold(bool held) => _media.IsHeld = held;
 
-    /// <summary>The bridged partner whose audio this channel hears.</summary>
-    public SandboxChannel? BridgedTo { get; private set; }
+    /// <summary>A conference join or leave: two silent frames at the transition (measured).</summary>
+    public void OnConferenceTransition() => _media.InsertReadSilence(2);
 
-    /// <summary>True while <c>uuid_hold</c> stops reading; after unhold the first frames read are silence.</summary>
-    public bool ReadSuspended { get; private set; }
-
-    /// <summary>Silent frames still to be read after an unhold (measured: about 13).</summary>
-    public int SilentFramesAfterUnhold { get; private set; }
-
-    /// <summary>Incremented on every conference membership or flag change, for the mixer to resync.</summary>
-    public int ConferenceVersion { get; private set; }
-
-    public void OnAnswered() => Up = true;
-
+    /// <summary>The channel is ending: recordings are finalised here so RECORD_STOP precedes HANGUP_COMPLETE.</summary>
     public void OnHangup()
     {
         foreach (var recording in _recordings.ToArray())
         {
-            StopRecording(recording);
+            Api.RecordCommand.Finish(_channel, recording, "success");
         }
 
-        Stream = null;
-        Echoing = false;
+        _media.Playback.Clear();
     }
 
-    public void OnBridged(SandboxChannel partner) => BridgedTo = partner;
+    /// <summary>Hangs up the media: leaves the clock, closes the audio stream (deleting its files), stops recorders.</summary>
+    public ValueTask DisposeAsync() => _media.DisposeAsync();
 
-    public void OnUnbridged() => BridgedTo = null;
-
-    /// <summary>Hold: no frames are read (the stream gets nothing); unhold resumes with about 13 silent frames.</summary>
-    public void OnHold(bool held)
+    private void OnPlaybackNotified(PlaybackNotification notification)
     {
-        ReadSuspended = held;
-        SilentFramesAfterUnhold = held ? 0 : 13;
-    }
-
-    public void OnConferenceChanged() => ConferenceVersion++;
-
-    private static void WriteSilentWav(string path, double seconds)
-    {
-        const int rate = 8000;
-        var samples = (int)(seconds * rate);
-        try
+        lock (_core.Sync)
         {
-            using var stream = File.Create(path);
-            using var writer = new BinaryWriter(stream);
-            writer.Write("RIFF"u8);
-            writer.Write(36 + samples * 2);
-            writer.Write("WAVE"u8);
-            writer.Write("fmt "u8);
-            writer.Write(16);
-            writer.Write((short)1);
-            writer.Write((short)1);
-            writer.Write(rate);
-            writer.Write(rate * 2);
-            writer.Write((short)2);
-            writer.Write((short)16);
-            writer.Write("data"u8);
-            writer.Write(samples * 2);
-            writer.Write(new byte[samples * 2]);
+            _channel.OnPlaybackNotification(notification);
         }
-        catch (IOException)
+    }
+
+    private WriteTap AttachWriteTap()
+    {
+        var tap = new WriteTap();
+        _media.AttachBug(tap);
+        return tap;
+    }
+
+    private static IAudioSource? CreateSource(CallerAudio audio) => audio switch
+    {
+        CallerAudio.ToneAudio tone => new ToneSource(tone.FrequencyHz, tone.Amplitude),
+        CallerAudio.WavFileAudio wav => WavFileSource.Open(wav.Path, wav.Loop),
+        CallerAudio.LiveAudio live => live.Source,
+        _ => null,
+    };
+
+    /// <summary>Keeps the last frame a channel wrote (what its far end hears), for the loopback peer to read.</summary>
+    private sealed class WriteTap : IMediaBug
+    {
+        private readonly Lock _gate = new();
+        private readonly short[] _frame = new short[MediaFormat.FrameSamples];
+        private bool _fresh;
+
+        public void OnFrame(long tick, ReadOnlySpan<short> read, ReadOnlySpan<short> write)
+        {
+            lock (_gate)
+            {
+                write.CopyTo(_frame);
+                _fresh = true;
+            }
+        }
+
+        public int ReadInto(Span<short> destination)
+        {
+            lock (_gate)
+            {
+                if (_fresh)
+                {
+                    _frame.AsSpan(0, Math.Min(_frame.Length, destination.Length)).CopyTo(destination);
+                    _fresh = false;
+                }
+                else
+                {
+                    destination.Clear();
+                }
+
+                return destination.Length;
+            }
+        }
+    }
+
+    /// <summary>Reads a loopback peer's written frames as this leg's voice.</summary>
+    private sealed class TapSource(WriteTap tap) : IAudioSource
+    {
+        public int Read(Span<short> destination) => tap.ReadInto(destination);
+
+        public void Dispose()
         {
         }
     }
 }
 
 /// <summary>A recording in progress on a channel.</summary>
-internal sealed class RecordingState(string path, DateTimeOffset started, int limitSeconds)
+internal sealed class RecordingState(string path, CallRecorder recorder)
 {
     public string Path { get; } = path;
 
-    public DateTimeOffset Started { get; } = started;
-
-    public int LimitSeconds { get; } = limitSeconds;
+    public CallRecorder Recorder { get; } = recorder;
 
     public bool Masked { get; set; }
-
-    public bool Paused { get; set; }
-}
-
-/// <summary>The mod_audio_stream bug attached to a channel (the stream itself is run by the media engine).</summary>
-internal sealed class AudioStreamAttachment(string url, string mix, int sampleRate, string? metadata)
-{
-    public string Url { get; } = url;
-
-    public string Mix { get; } = mix;
-
-    public int SampleRate { get; } = sampleRate;
-
-    public string? Metadata { get; } = metadata;
 
     public bool Paused { get; set; }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using Switchboard.Sandbox.Dialplan;
 using Switchboard.Sandbox.Events;
+using Switchboard.Sandbox.Media;
 
 namespace Switchboard.Sandbox;
 
@@ -26,8 +27,12 @@ public sealed partial class SandboxChannel
     private bool _stopBroadcast;
     private int _eventLock;
     private int _depth;
+    private readonly Dictionary<string, PendingPlayback> _playbacks = new(StringComparer.Ordinal);
 
     internal string? CurrentApplication { get; private set; }
+
+    /// <summary>The <c>Application-UUID</c> of the application now executing.</summary>
+    internal string? CurrentApplicationUuid { get; private set; }
 
     internal bool IsParked { get; set; }
 
@@ -61,6 +66,7 @@ public sealed partial class SandboxChannel
         if (all)
         {
             _messages.Clear();
+            DropUnstartedPlaybacks();
         }
 
         if (_broadcast)
@@ -68,6 +74,7 @@ public sealed partial class SandboxChannel
             _stopBroadcast = true;
         }
 
+        Media.BreakPlayback(all);
         _break = true;
         Wake();
     }
@@ -99,6 +106,8 @@ public sealed partial class SandboxChannel
             Unbridge();
         }
 
+        Media.BreakPlayback(all: true);
+        DropUnstartedPlaybacks();
         Profile.Transferred = _core.NowMicroseconds;
         var index = HangupCauses.Atoi(Profile.ProfileIndex) + 1;
         Vars.Set("transfer_source", $"{_core.NowMicroseconds / 1_000_000}:{Uuid}:uuid_br:{destination}/{context}/{dialplan}");
@@ -220,6 +229,18 @@ public sealed partial class SandboxChannel
         {
             lock (_core.Sync)
             {
+                HangupNow(HangupCauses.NormalClearing);
+            }
+
+            await Media.DisposeAsync();
+            lock (_core.Sync)
+            {
+                foreach (var pending in _playbacks.Values)
+                {
+                    pending.Done.TrySetResult("FILE PLAYED");
+                }
+
+                _playbacks.Clear();
                 Report();
             }
         }
@@ -266,6 +287,7 @@ public sealed partial class SandboxChannel
             Vars.Set("current_application_data", expanded);
             Vars.Set("current_application_response", null);
             CurrentApplication = application.Name;
+            CurrentApplicationUuid = appUuid;
             var eventUuidName = Vars.Get("app_uuid_name");
             Fire(EventNames.ChannelExecute, new("switch_core_session.c", "switch_core_session_exec", 2954), e =>
             {
@@ -340,7 +362,7 @@ public sealed partial class SandboxChannel
                     return WaitOutcome.Completed;
                 }
 
-                process = _messages.Count > 0 && _eventLock == 0 && _depth < 16;
+                process = CanProcessMessageLocked() && _depth < 16;
                 wake = _wake.Task;
             }
 
@@ -374,6 +396,14 @@ public sealed partial class SandboxChannel
             }
 
             message = _messages.Dequeue();
+            if (IsPlayback(message))
+            {
+                // Playbacks go straight to the media queue, which keeps FreeSWITCH's seams and lead frames;
+                // their events follow the media notifications.
+                StartQueuedPlayback(message);
+                return;
+            }
+
             eventLock = ChannelVariables.True(message.Get("event-lock")) || ChannelVariables.True(message.Get("event-lock-pri"));
             if (eventLock)
             {
@@ -526,6 +556,159 @@ public sealed partial class SandboxChannel
         }
     }
 
+    /// <summary>A message may run when nothing event-locked is running and, unless it is itself a playback, no playback is pending.</summary>
+    private bool CanProcessMessageLocked() =>
+        _messages.Count > 0 && _eventLock == 0 && (IsPlayback(_messages.Peek()) || (_playbacks.Count == 0 && !Media.PlaybackBusy));
+
+    private static bool IsPlayback(ChannelMessage message) =>
+        message.Get("call-command") == "execute"
+        && string.Equals(message.Get("execute-app-name"), "playback", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Hands a queued <c>execute playback</c> to the media queue; events fire as it starts and stops.</summary>
+    private void StartQueuedPlayback(ChannelMessage message)
+    {
+        var argument = message.Get("execute-app-arg");
+        if (string.IsNullOrEmpty(argument) && string.Equals(message.Get("content-type"), "text/plain", StringComparison.OrdinalIgnoreCase))
+        {
+            argument = message.Body;
+        }
+
+        var path = Expand(argument ?? string.Empty);
+        var loops = message.Get("loops") is { } l ? HangupCauses.Atoi(l) : 1;
+        var broadcast = HangupCauses.Atoi(message.Get("lead-frames")) > 0;
+        var pending = new PendingPlayback(message.Get("event-uuid") ?? SwitchCore.NewUuid(), path, message, loops, broadcast)
+        {
+            EventUuidName = message.Get("event-uuid-name"),
+        };
+        _playbacks[pending.ApplicationUuid] = pending;
+        Media.Enqueue(path, broadcast, pending.ApplicationUuid);
+    }
+
+    /// <summary>Queues a dialplan <c>playback</c> (the app waits for <see cref="PendingPlayback.Done"/>).</summary>
+    internal PendingPlayback StartDialplanPlayback(string path, string applicationUuid)
+    {
+        var pending = new PendingPlayback(applicationUuid, path, null, 1, broadcast: false);
+        _playbacks[applicationUuid] = pending;
+        Media.Enqueue(path, broadcast: false, applicationUuid);
+        return pending;
+    }
+
+    /// <summary>A media playback transition (under the switch lock): PLAYBACK_START/STOP and, for queued messages, the execute events.</summary>
+    internal void OnPlaybackNotification(PlaybackNotification notification)
+    {
+        if (notification.ApplicationUuid is null || !_playbacks.TryGetValue(notification.ApplicationUuid, out var pending) || IsHungUp)
+        {
+            return;
+        }
+
+        var source = PlaybackSource.Resolve(pending.Path);
+        var streamType = source?.StreamType;
+        switch (notification.Kind)
+        {
+            case PlaybackNotificationKind.Started:
+                if (pending.Message is not null)
+                {
+                    FireExecute(pending, "playback");
+                }
+
+                pending.Started = true;
+                pending.StartedAt = _core.Time.GetTimestamp();
+                Fire(EventNames.PlaybackStart, new("switch_ivr_play_say.c", "switch_ivr_play_file", 1576), e =>
+                {
+                    e.Add("Playback-File-Path", pending.Path);
+                    if (streamType is not null)
+                    {
+                        e.Add("Playback-File-Type", streamType);
+                    }
+                });
+                break;
+
+            case PlaybackNotificationKind.Stopped:
+                var elapsed = _core.Time.GetElapsedTime(pending.StartedAt);
+                Vars.Set("playback_seconds", ((int)elapsed.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Vars.Set("playback_ms", ((long)elapsed.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Vars.Set("playback_samples", ((long)(elapsed.TotalSeconds * 8000)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Vars.Set("current_application_response", "FILE PLAYED");
+                Fire(EventNames.PlaybackStop, new("switch_ivr_play_say.c", "switch_ivr_play_file", 2022), e =>
+                {
+                    e.Add("Playback-File-Path", pending.Path);
+                    if (streamType is not null)
+                    {
+                        e.Add("Playback-File-Type", streamType);
+                    }
+
+                    e.Add("Playback-Status", notification.Status ?? "done");
+                });
+                if (pending.Message is not null)
+                {
+                    FireExecuteComplete(pending, "playback", "FILE PLAYED");
+                    pending.Loop++;
+                    if (notification.Status == "done" && (pending.Loops < 0 || pending.Loop < pending.Loops)
+                        && _core.Time.GetElapsedTime(pending.StartedAt) >= TimeSpan.FromMilliseconds(500))
+                    {
+                        pending.Started = false;
+                        Media.Enqueue(pending.Path, pending.Broadcast, pending.ApplicationUuid);
+                        return;
+                    }
+
+                    FirePrivateCommand(pending.Message);
+                }
+
+                Complete(pending, "FILE PLAYED");
+                break;
+
+            case PlaybackNotificationKind.Failed:
+                Vars.Set("current_application_response", "FILE NOT FOUND");
+                if (pending.Message is not null)
+                {
+                    FireExecute(pending, "playback");
+                    FireExecuteComplete(pending, "playback", "FILE NOT FOUND");
+                    FirePrivateCommand(pending.Message);
+                }
+
+                Complete(pending, "FILE NOT FOUND");
+                break;
+        }
+    }
+
+    private void Complete(PendingPlayback pending, string response)
+    {
+        _playbacks.Remove(pending.ApplicationUuid);
+        pending.Done.TrySetResult(response);
+        Wake();
+    }
+
+    /// <summary><c>uuid_break all</c> and transfers flush queued playbacks: they never ran, so nothing is reported.</summary>
+    private void DropUnstartedPlaybacks()
+    {
+        foreach (var pending in _playbacks.Values.Where(p => !p.Started).ToArray())
+        {
+            _playbacks.Remove(pending.ApplicationUuid);
+            pending.Done.TrySetResult("FILE PLAYED");
+        }
+    }
+
+    private void FireExecute(PendingPlayback pending, string application) =>
+        Fire(EventNames.ChannelExecute, new("switch_core_session.c", "switch_core_session_exec", 2954), e =>
+        {
+            e.Add("Application", application);
+            e.Add("Application-Data", pending.Path);
+            e.Add("Application-UUID", pending.ApplicationUuid);
+            if (pending.EventUuidName is not null)
+            {
+                e.Add("Application-UUID-Name", pending.EventUuidName);
+            }
+        });
+
+    private void FireExecuteComplete(PendingPlayback pending, string application, string response) =>
+        Fire(EventNames.ChannelExecuteComplete, new("switch_core_session.c", "switch_core_session_exec", 3003), e =>
+        {
+            e.Add("Application", application);
+            e.Add("Application-Data", pending.Path);
+            e.Add("Application-Response", response);
+            e.Add("Application-UUID", pending.ApplicationUuid);
+        });
+
     /// <summary>After a message ran, FreeSWITCH re-fires it as <c>PRIVATE_COMMAND</c> with the channel's data.</summary>
     private void FirePrivateCommand(ChannelMessage message)
     {
@@ -589,7 +772,7 @@ public sealed partial class SandboxChannel
                     break;
                 }
 
-                process = _messages.Count > 0 && _eventLock == 0;
+                process = CanProcessMessageLocked();
                 wake = _wake.Task;
             }
 
@@ -671,4 +854,28 @@ public sealed partial class SandboxChannel
         "context" => Profile.Context,
         _ => Vars.Get(name) ?? string.Empty,
     };
+
+    /// <summary>A playback handed to the media queue, waiting for its notifications.</summary>
+    internal sealed class PendingPlayback(string applicationUuid, string path, ChannelMessage? message, int loops, bool broadcast)
+    {
+        public string ApplicationUuid { get; } = applicationUuid;
+
+        public string Path { get; } = path;
+
+        public ChannelMessage? Message { get; } = message;
+
+        public int Loops { get; } = loops;
+
+        public bool Broadcast { get; } = broadcast;
+
+        public string? EventUuidName { get; init; }
+
+        public int Loop { get; set; }
+
+        public bool Started { get; set; }
+
+        public long StartedAt { get; set; }
+
+        public TaskCompletionSource<string> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }

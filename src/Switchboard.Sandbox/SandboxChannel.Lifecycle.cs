@@ -98,7 +98,6 @@ public sealed partial class SandboxChannel
         Fire(EventNames.ChannelAnswer, new("switch_channel.c", "switch_channel_perform_mark_answered", 3939));
         _answeredSignal.TrySetResult();
         LoopbackPeer?.OnPeerAnswered();
-        Media.OnAnswered();
         Wake();
         return true;
     }
@@ -320,11 +319,7 @@ public sealed partial class SandboxChannel
             SetCallState("HELD");
         }
 
-        if (Partner is { } partner)
-        {
-            partner.QueueMessage(ChannelMessage.Execute("playback", Vars.Get("hold_music") ?? "local_stream://moh", eventLock: true, loops: -1), broadcast: true);
-        }
-
+        // The media engine plays music on hold to a bridged partner while this leg is held.
         Fire(EventNames.ChannelHold, new("switch_ivr.c", "switch_ivr_hold", 1559));
         return true;
     }
@@ -341,7 +336,6 @@ public sealed partial class SandboxChannel
         Profile.HoldAccum += _core.NowMicroseconds - Profile.LastHold;
         SetCallState("UNHELD");
         Media.OnHold(false);
-        Partner?.StopBroadcast();
         Fire(EventNames.ChannelUnhold, new("switch_ivr.c", "switch_ivr_unhold", 1639));
         return true;
     }

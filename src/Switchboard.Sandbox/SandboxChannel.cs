@@ -1,6 +1,8 @@
 using System.Globalization;
 using Switchboard.Sandbox.Conferences;
 using Switchboard.Sandbox.Events;
+using AudioStreamSession = Switchboard.Sandbox.Media.AudioStreamSession;
+using IMediaBug = Switchboard.Sandbox.Media.IMediaBug;
 
 namespace Switchboard.Sandbox;
 
@@ -307,6 +309,18 @@ public sealed partial class SandboxChannel
             Member?.Conference.OnDtmf(Member, digit);
         }
     }
+
+    /// <summary>
+    /// Taps this channel's audio every 20 ms (read = what the far end said, write = what it heard), e.g. to test
+    /// what a caller hears or to play a browser call's audio back to the user.
+    /// </summary>
+    public void AttachMediaBug(IMediaBug bug) => Media.AttachBug(bug);
+
+    /// <summary>Removes a tap added with <see cref="AttachMediaBug"/>.</summary>
+    public bool DetachMediaBug(IMediaBug bug) => Media.DetachBug(bug);
+
+    /// <summary>The mod_audio_stream session attached to this channel, if any.</summary>
+    public AudioStreamSession? AudioStream => Media.Stream;
 
     public override string ToString() => $"{Name} ({Uuid})";
 

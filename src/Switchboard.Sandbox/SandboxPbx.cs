@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchboard.Sandbox.Events;
 using Switchboard.Sandbox.EventSocket;
+using Switchboard.Sandbox.Media;
 
 namespace Switchboard.Sandbox;
 
@@ -32,6 +33,9 @@ public sealed class SandboxPbx : IAsyncDisposable
     /// <summary>The <c>Core-UUID</c> of every event.</summary>
     public string CoreUuid => _core.CoreUuid;
 
+    /// <summary>The 20 ms media driver of every channel (started by <see cref="StartAsync"/>).</summary>
+    public MediaClock MediaClock => _core.MediaClock;
+
     /// <summary>The live channels, oldest first.</summary>
     public IReadOnlyList<SandboxChannel> Channels => _core.Channels.Snapshot();
 
@@ -50,6 +54,7 @@ public sealed class SandboxPbx : IAsyncDisposable
         var logger = _core.LoggerFactory.CreateLogger("Switchboard.Sandbox.EventSocket");
         _server = new EventSocketServer(_core, new IPEndPoint(address, Options.EslPort), logger);
         _server.Start();
+        _core.MediaClock.Start();
         Log.Started(_core.Logger, _server.EndPoint);
         return Task.CompletedTask;
     }
@@ -116,6 +121,8 @@ public sealed class SandboxPbx : IAsyncDisposable
         {
             await _server.DisposeAsync();
         }
+
+        await _core.MediaClock.DisposeAsync();
 
         _core.Bus.Remove(_watcher);
         _core.Dispose();

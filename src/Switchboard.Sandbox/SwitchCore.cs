@@ -3,6 +3,7 @@ using Switchboard.Sandbox.Api;
 using Switchboard.Sandbox.Conferences;
 using Switchboard.Sandbox.Dialplan;
 using Switchboard.Sandbox.Events;
+using Switchboard.Sandbox.Media;
 
 namespace Switchboard.Sandbox;
 
@@ -30,6 +31,7 @@ internal sealed class SwitchCore : IDisposable
         Api = new ApiCommands(this);
         Originator = new Originator(this);
         Work = new BackgroundWork(Logger);
+        MediaClock = new MediaClock(Time, loggerFactory.CreateLogger<MediaClock>());
         StartedAt = Time.GetUtcNow();
     }
 
@@ -65,6 +67,9 @@ internal sealed class SwitchCore : IDisposable
     public Originator Originator { get; }
 
     public BackgroundWork Work { get; }
+
+    /// <summary>The one 20 ms media driver of every channel.</summary>
+    public MediaClock MediaClock { get; }
 
     public DateTimeOffset StartedAt { get; }
 

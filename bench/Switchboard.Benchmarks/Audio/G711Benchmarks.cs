@@ -5,6 +5,8 @@ namespace Switchboard.Benchmarks.Audio;
 
 /// <summary>G.711 µ-law on one 20 ms frame at 8 kHz (160 samples), the per-frame cost of a telephone leg.</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class G711Benchmarks
 {
     private readonly short[] _pcm = new short[160];

@@ -5,6 +5,8 @@ namespace Switchboard.Benchmarks.Audio;
 
 /// <summary>Resampling one 20 ms frame: 8k↔24k (telephone ↔ OpenAI Realtime) and 16k→8k.</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class ResamplerBenchmarks
 {
     private Resampler _resampler = null!;

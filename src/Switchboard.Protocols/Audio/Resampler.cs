@@ -39,11 +39,11 @@ public sealed class Resampler
         _filter = PolyphaseFilter.Get(l, m);
         _coefficients = _filter.Coefficients;
         _history = _filter.TapsPerPhase - 1;
-        // Slack of one vector after the block for the up-sampling kernel's spare lanes.
-        _buffer = new float[_history + BlockSize + Vector<float>.Count];
+        // Slack of two vectors after the block for the spare lanes of the vector kernels.
+        _buffer = new float[_history + BlockSize + (2 * Vector<float>.Count)];
         if (l == 1 && m > 1)
         {
-            _planeStride = (_filter.TapsPerPhase / m) + (BlockSize / m) + 1 + Vector<float>.Count;
+            _planeStride = (_filter.TapsPerPhase / m) + (BlockSize / m) + 1 + (2 * Vector<float>.Count);
             _planes = new float[m * _planeStride];
         }
         else
@@ -91,18 +91,14 @@ public sealed class Resampler
         while (!input.IsEmpty)
         {
             int count = Math.Min(input.Length, BlockSize);
-            Span<float> block = buffer.Slice(_history, count);
-            for (int i = 0; i < block.Length; i++)
-            {
-                block[i] = input[i];
-            }
+            ToFloat(input[..count], buffer.Slice(_history, count));
 
             written += (l, m) switch
             {
-                (1, 1) => Copy(count, output[written..]),
+                (1, 1) => PassThrough(count, output[written..]),
                 (_, 1) => Interpolate(count, output[written..]),
                 (1, _) => Decimate(count, output[written..]),
-                _ => Convert(count, output[written..]),
+                _ => Rational(count, output[written..]),
             };
             buffer.Slice(count, _history).CopyTo(buffer);
             input = input[count..];
@@ -114,7 +110,7 @@ public sealed class Resampler
     /// <summary>
     /// General L/M path: one dot product of a branch with the input window per output sample.
     /// </summary>
-    private int Convert(int count, Span<short> output)
+    private int Rational(int count, Span<short> output)
     {
         int l = _filter.Interpolation;
         int m = _filter.Decimation;
@@ -140,7 +136,7 @@ public sealed class Resampler
         return written;
     }
 
-    private int Copy(int count, Span<short> output)
+    private int PassThrough(int count, Span<short> output)
     {
         ReadOnlySpan<float> block = _buffer.AsSpan(_history, count);
         for (int i = 0; i < block.Length; i++)
@@ -177,42 +173,40 @@ public sealed class Resampler
         int span = perPlane + outputs - 1;
         for (int s = 0; s < m; s++)
         {
-            Span<float> plane = planes.Slice(s * stride, span);
-            ReadOnlySpan<float> source = buffer[(phase + s)..];
-            for (int j = 0; j < plane.Length; j++)
+            // The slices check both ranges once, so the copy itself can skip per-element bounds checks.
+            ref float plane = ref MemoryMarshal.GetReference(planes.Slice(s * stride, span));
+            ref float source = ref MemoryMarshal.GetReference(buffer.Slice(phase + s, ((span - 1) * m) + 1));
+            for (nint j = 0, from = 0; j < span; j++, from += m)
             {
-                plane[j] = source[j * m];
+                Unsafe.Add(ref plane, j) = Unsafe.Add(ref source, from);
             }
         }
 
         ref float planesRef = ref MemoryMarshal.GetArrayDataReference(_planes);
         ref float coefficients = ref MemoryMarshal.GetArrayDataReference(_filter.PlaneCoefficients);
-        Span<int> lanes = stackalloc int[Vector<int>.Count];
-        for (int start = 0; start < outputs; start += width)
+        Span<int> lanes = stackalloc int[2 * Vector<int>.Count];
+        for (int start = 0; start < outputs; start += 2 * width)
         {
-            var acc0 = Vector<float>.Zero;
-            var acc1 = Vector<float>.Zero;
-            var acc2 = Vector<float>.Zero;
-            var acc3 = Vector<float>.Zero;
+            var first = Vector<float>.Zero;
+            var second = Vector<float>.Zero;
             for (int s = 0; s < m; s++)
             {
-                ref float plane = ref Unsafe.Add(ref planesRef, (s * stride) + start);
-                ref float branch = ref Unsafe.Add(ref coefficients, s * perPlane);
-                for (nuint k = 0; k < (nuint)perPlane; k += 4)
-                {
-                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref branch, k)), Vector.LoadUnsafe(ref plane, k), acc0);
-                    acc1 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref branch, k + 1)), Vector.LoadUnsafe(ref plane, k + 1), acc1);
-                    acc2 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref branch, k + 2)), Vector.LoadUnsafe(ref plane, k + 2), acc2);
-                    acc3 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref branch, k + 3)), Vector.LoadUnsafe(ref plane, k + 3), acc3);
-                }
+                Fir(
+                    ref Unsafe.Add(ref coefficients, s * perPlane),
+                    ref Unsafe.Add(ref planesRef, (s * stride) + start),
+                    (nuint)perPlane,
+                    out Vector<float> planeFirst,
+                    out Vector<float> planeSecond);
+                first += planeFirst;
+                second += planeSecond;
             }
 
-            SaturateToInt32((acc0 + acc1) + (acc2 + acc3)).CopyTo(lanes);
-            int valid = Math.Min(width, outputs - start);
-            Span<short> target = output.Slice(start, valid);
-            for (int j = 0; j < target.Length; j++)
+            SaturateToInt32(first).CopyTo(lanes);
+            SaturateToInt32(second).CopyTo(lanes[width..]);
+            int valid = Math.Min(2 * width, outputs - start);
+            for (int j = 0; j < valid; j++)
             {
-                target[j] = (short)lanes[j];
+                output[start + j] = (short)lanes[j];
             }
         }
 
@@ -234,29 +228,16 @@ public sealed class Resampler
         int width = Vector<float>.Count;
         ref float buffer = ref MemoryMarshal.GetArrayDataReference(_buffer);
         ref float coefficients = ref MemoryMarshal.GetArrayDataReference(_coefficients);
-        Span<int> lanes = stackalloc int[Vector<int>.Count];
-        for (int start = 0; start < count; start += width)
+        Span<int> lanes = stackalloc int[2 * Vector<int>.Count];
+        for (int start = 0; start < count; start += 2 * width)
         {
-            int valid = Math.Min(width, count - start);
+            int valid = Math.Min(2 * width, count - start);
             ref float window = ref Unsafe.Add(ref buffer, start);
             for (int p = 0; p < l; p++)
             {
-                ref float branch = ref Unsafe.Add(ref coefficients, p * taps);
-
-                // Four accumulators so consecutive FMAs do not wait on each other; taps is a multiple of 8.
-                var acc0 = Vector<float>.Zero;
-                var acc1 = Vector<float>.Zero;
-                var acc2 = Vector<float>.Zero;
-                var acc3 = Vector<float>.Zero;
-                for (nuint k = 0; k < (nuint)taps; k += 4)
-                {
-                    acc0 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref branch, k)), Vector.LoadUnsafe(ref window, k), acc0);
-                    acc1 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref branch, k + 1)), Vector.LoadUnsafe(ref window, k + 1), acc1);
-                    acc2 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref branch, k + 2)), Vector.LoadUnsafe(ref window, k + 2), acc2);
-                    acc3 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref branch, k + 3)), Vector.LoadUnsafe(ref window, k + 3), acc3);
-                }
-
-                SaturateToInt32((acc0 + acc1) + (acc2 + acc3)).CopyTo(lanes);
+                Fir(ref Unsafe.Add(ref coefficients, p * taps), ref window, (nuint)taps, out Vector<float> first, out Vector<float> second);
+                SaturateToInt32(first).CopyTo(lanes);
+                SaturateToInt32(second).CopyTo(lanes[width..]);
                 Span<short> target = output[((start * l) + p)..];
                 for (int j = 0; j < valid; j++)
                 {
@@ -266,6 +247,44 @@ public sealed class Resampler
         }
 
         return count * l;
+    }
+
+    /// <summary>
+    /// Two vectors of FIR outputs at once: lane j of <paramref name="first"/> is Σₖ branch[k]·window[j + k],
+    /// <paramref name="second"/> the same for the next <c>Vector&lt;float&gt;.Count</c> positions. Each tap is broadcast
+    /// once for both, and eight independent accumulator chains keep the FMA units busy instead of waiting on
+    /// each other's latency. <paramref name="taps"/> must be a multiple of 4.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Fir(ref float branch, ref float window, nuint taps, out Vector<float> first, out Vector<float> second)
+    {
+        nuint width = (nuint)Vector<float>.Count;
+        var a0 = Vector<float>.Zero;
+        var a1 = Vector<float>.Zero;
+        var a2 = Vector<float>.Zero;
+        var a3 = Vector<float>.Zero;
+        var b0 = Vector<float>.Zero;
+        var b1 = Vector<float>.Zero;
+        var b2 = Vector<float>.Zero;
+        var b3 = Vector<float>.Zero;
+        for (nuint k = 0; k < taps; k += 4)
+        {
+            var c0 = new Vector<float>(Unsafe.Add(ref branch, k));
+            var c1 = new Vector<float>(Unsafe.Add(ref branch, k + 1));
+            var c2 = new Vector<float>(Unsafe.Add(ref branch, k + 2));
+            var c3 = new Vector<float>(Unsafe.Add(ref branch, k + 3));
+            a0 = Vector.FusedMultiplyAdd(c0, Vector.LoadUnsafe(ref window, k), a0);
+            b0 = Vector.FusedMultiplyAdd(c0, Vector.LoadUnsafe(ref window, k + width), b0);
+            a1 = Vector.FusedMultiplyAdd(c1, Vector.LoadUnsafe(ref window, k + 1), a1);
+            b1 = Vector.FusedMultiplyAdd(c1, Vector.LoadUnsafe(ref window, k + 1 + width), b1);
+            a2 = Vector.FusedMultiplyAdd(c2, Vector.LoadUnsafe(ref window, k + 2), a2);
+            b2 = Vector.FusedMultiplyAdd(c2, Vector.LoadUnsafe(ref window, k + 2 + width), b2);
+            a3 = Vector.FusedMultiplyAdd(c3, Vector.LoadUnsafe(ref window, k + 3), a3);
+            b3 = Vector.FusedMultiplyAdd(c3, Vector.LoadUnsafe(ref window, k + 3 + width), b3);
+        }
+
+        first = (a0 + a1) + (a2 + a3);
+        second = (b0 + b1) + (b2 + b3);
     }
 
     /// <summary>Forgets the history (as after construction), e.g. when the stream restarts.</summary>
@@ -299,6 +318,27 @@ public sealed class Resampler
         }
 
         return a;
+    }
+
+    private static void ToFloat(ReadOnlySpan<short> source, Span<float> destination)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int width = Vector<short>.Count;
+            int floatWidth = Vector<float>.Count;
+            for (; i <= source.Length - width; i += width)
+            {
+                Vector.Widen(new Vector<short>(source[i..]), out Vector<int> low, out Vector<int> high);
+                Vector.ConvertToSingle(low).CopyTo(destination[i..]);
+                Vector.ConvertToSingle(high).CopyTo(destination[(i + floatWidth)..]);
+            }
+        }
+
+        for (; i < source.Length; i++)
+        {
+            destination[i] = source[i];
+        }
     }
 
     /// <summary>Rounds to nearest and clamps to the PCM16 range, lane-wise; matches <see cref="Saturate"/>.</summary>

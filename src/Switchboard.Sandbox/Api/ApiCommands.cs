@@ -35,7 +35,7 @@ internal sealed class ApiCommands
         Sync("uuid_dump", channels.Dump);
         Sync("uuid_send_dtmf", channels.SendDtmf);
         Sync("uuid_record", a => RecordCommand.Execute(core, a));
-        Sync("uuid_audio_stream", a => AudioStreamCommand.Execute(core, a));
+        _commands["uuid_audio_stream"] = (a, _, _) => AudioStreamCommand.ExecuteAsync(core, a);
         Sync("hupall", channels.HangupAll);
         Sync("show", a => ShowCommand.Execute(core, a));
         Sync("conference", a =>

@@ -1,5 +1,7 @@
 using System.Text;
+using System.Text.Json;
 using Switchboard.Sandbox.Events;
+using Switchboard.Sandbox.Media;
 
 namespace Switchboard.Sandbox.Api;
 
@@ -15,7 +17,7 @@ internal static class AudioStreamCommand
     private const string Failed = "-ERR Operation Failed\n";
     private const int MaxMetadata = 8192;
 
-    public static string Execute(SwitchCore core, string? args)
+    public static async Task<string> ExecuteAsync(SwitchCore core, string? args)
     {
         var argv = ApiArguments.Split(args, ' ', 6);
         if (string.IsNullOrEmpty(args) || argv.Length < 2 || (argv[1] == "start" && argv.Length < 4))
@@ -23,6 +25,8 @@ internal static class AudioStreamCommand
             return Usage;
         }
 
+        AudioStreamSession? stopping;
+        string? finalText = null;
         lock (core.Sync)
         {
             if (!core.Channels.TryGet(argv[0], out var channel))
@@ -34,32 +38,39 @@ internal static class AudioStreamCommand
             switch (command)
             {
                 case "stop":
-                    return channel.Media.StopStream() ? StreamStopped(channel) : Failed;
-                case "pause":
-                case "resume":
-                    if (channel.Media.Stream is not { } stream)
+                    stopping = channel.Media.Stream;
+                    if (stopping is null)
                     {
                         return Failed;
                     }
 
-                    stream.Paused = command == "pause";
-                    return Ok;
+                    finalText = argv.Length > 2 ? argv[2] : null;
+                    FireBug(channel, EventNames.MediaBugStop);
+                    break;
+                case "pause":
+                    return channel.Media.Stream?.Pause() == true ? Ok : Failed;
+                case "resume":
+                    return channel.Media.Stream?.Resume() == true ? Ok : Failed;
                 case "send_text":
                     if (argv.Length < 3)
                     {
                         return string.Empty;
                     }
 
-                    return channel.Media.Stream is not null ? Ok : Failed;
+                    return channel.Media.Stream is { } session && session.SendText(argv[2]) ? Ok : Failed;
                 case "start":
-                    return Start(channel, argv);
+                    return Start(core, channel, argv);
                 default:
                     return Failed;
             }
         }
+
+        // mod_audio_stream's stop returns once the socket is closed (final text first) and the files are deleted.
+        await stopping.StopAsync(finalText);
+        return Ok;
     }
 
-    private static string Start(SandboxChannel channel, string[] argv)
+    private static string Start(SwitchCore core, SandboxChannel channel, string[] argv)
     {
         if (argv.Length < 4)
         {
@@ -67,9 +78,8 @@ internal static class AudioStreamCommand
         }
 
         var url = argv[2];
-        var mix = argv[3];
         var metadata = argv.Length > 5 ? argv[5] : null;
-        if (mix is not ("mono" or "mixed" or "stereo"))
+        if (!AudioStreamOptions.TryParseMix(argv[3], out var mix))
         {
             return Failed;
         }
@@ -85,7 +95,7 @@ internal static class AudioStreamCommand
             };
         }
 
-        if (!IsValidUrl(url) || rate % 8000 != 0 || rate <= 0)
+        if (!IsValidUrl(url) || rate % 8000 != 0 || rate <= 0 || !AudioStreamOptions.TryParseUrl(url, out var uri))
         {
             return Failed;
         }
@@ -97,26 +107,82 @@ internal static class AudioStreamCommand
 
         if (channel.Media.Stream is not null || !channel.MarkPreAnswered())
         {
+            // "bug already attached", or a channel that cannot get media.
             return Failed;
         }
 
-        channel.Media.StartStream(new AudioStreamAttachment(url, mix, rate, metadata));
-        channel.Fire(EventNames.MediaBugStart, new("switch_core_media_bug.c", "switch_core_media_bug_add", 982), e =>
+        var vars = channel.Vars;
+        var heartBeat = HangupCauses.Atoi(vars.Get("STREAM_HEART_BEAT"));
+        var options = new AudioStreamOptions
         {
-            e.Add("Media-Bug-Function", "audio_stream");
-            e.Add("Media-Bug-Target", string.Empty);
-        });
+            Url = uri!,
+            TempDirectory = core.Options.TempDirectory,
+            Mix = mix,
+            SampleRate = rate,
+            Metadata = metadata,
+            BufferMilliseconds = AudioStreamOptions.ParseBufferSize(vars.Get("STREAM_BUFFER_SIZE")),
+            ExtraHeaders = ParseHeaders(vars.Get("STREAM_EXTRA_HEADERS")),
+            HeartBeat = heartBeat > 0 ? TimeSpan.FromSeconds(heartBeat) : null,
+        };
+        var session = new AudioStreamSession(channel.Media.Channel, options, (subclass, body) => FireStreamEvent(core, channel, subclass, body),
+            core.LoggerFactory.CreateLogger("Switchboard.Sandbox.Media"));
+        if (!session.TryStart())
+        {
+            return Failed;
+        }
+
+        FireBug(channel, EventNames.MediaBugStart);
         return Ok;
     }
 
-    private static string StreamStopped(SandboxChannel channel)
+    /// <summary>The module's events carry the channel's data and variables, with the JSON as body.</summary>
+    private static void FireStreamEvent(SwitchCore core, SandboxChannel channel, string subclass, string body)
     {
-        channel.Fire(EventNames.MediaBugStop, new("switch_core_media_bug.c", "switch_core_media_bug_close", 1425), e =>
+        lock (core.Sync)
+        {
+            if (channel.IsHungUp)
+            {
+                return;
+            }
+
+            var e = channel.CreateEvent(EventNames.Custom, new("mod_audio_stream.c", "responseHandler", 17), subclass);
+            e.Body = body;
+            core.Bus.Fire(e);
+        }
+    }
+
+    private static void FireBug(SandboxChannel channel, int type) =>
+        channel.Fire(type, new("switch_core_media_bug.c", type == EventNames.MediaBugStart ? "switch_core_media_bug_add" : "switch_core_media_bug_close", 982), e =>
         {
             e.Add("Media-Bug-Function", "audio_stream");
             e.Add("Media-Bug-Target", string.Empty);
         });
-        return Ok;
+
+    private static Dictionary<string, string>? ParseHeaders(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.Value.ValueKind == JsonValueKind.String)
+                {
+                    headers[property.Name] = property.Value.GetString()!;
+                }
+            }
+
+            return headers;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary><c>validate_ws_uri</c>: ws:// or wss://, a host of letters, digits, '-' and '.', an all-digit port.</summary>

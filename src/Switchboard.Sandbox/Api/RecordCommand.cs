@@ -64,7 +64,7 @@ internal static class RecordCommand
         }
 
         path = Resolve(core, path);
-        if (channel.Media.StartRecording(path, limitSeconds) is null)
+        if (channel.Media.StartRecording(path, limitSeconds, channel.Vars.IsTrue("RECORD_STEREO")) is null)
         {
             return false;
         }
@@ -92,21 +92,27 @@ internal static class RecordCommand
 
         foreach (var recording in targets)
         {
-            channel.Media.StopRecording(recording);
-            channel.Fire(EventNames.RecordStop, new("switch_ivr_async.c", "record_callback", 1420), e =>
-            {
-                e.Add("Record-File-Path", recording.Path);
-                e.Add("Record-Completion-Cause", "success");
-            });
-            channel.Fire(EventNames.MediaBugStop, new("switch_core_media_bug.c", "switch_core_media_bug_close", 1425), e =>
-            {
-                e.Add("Media-Bug-Function", "session_record");
-                e.Add("Media-Bug-Target", recording.Path);
-            });
+            Finish(channel, recording, "success");
         }
 
         _ = core;
         return true;
+    }
+
+    /// <summary>Finalises a recording and fires RECORD_STOP. Under the switch lock.</summary>
+    public static void Finish(SandboxChannel channel, RecordingState recording, string completionCause)
+    {
+        channel.Media.StopRecording(recording);
+        channel.Fire(EventNames.RecordStop, new("switch_ivr_async.c", "record_callback", 1420), e =>
+        {
+            e.Add("Record-File-Path", recording.Path);
+            e.Add("Record-Completion-Cause", completionCause);
+        });
+        channel.Fire(EventNames.MediaBugStop, new("switch_core_media_bug.c", "switch_core_media_bug_close", 1425), e =>
+        {
+            e.Add("Media-Bug-Function", "session_record");
+            e.Add("Media-Bug-Target", recording.Path);
+        });
     }
 
     /// <summary><c>switch_is_file_path</c>: absolute paths and URLs stay; others go under recordings_dir.</summary>

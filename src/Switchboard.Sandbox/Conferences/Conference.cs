@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Switchboard.Sandbox.Events;
+using Switchboard.Sandbox.Media;
 
 namespace Switchboard.Sandbox.Conferences;
 
@@ -17,6 +18,7 @@ internal sealed class Conference
     public Conference(SwitchCore core, string name, string profile)
     {
         _core = core;
+        Mixer = new ConferenceMixer(name);
         Name = name;
         Profile = profile;
         Uuid = SwitchCore.NewUuid();
@@ -24,6 +26,9 @@ internal sealed class Conference
     }
 
     public string Name { get; }
+
+    /// <summary>The conference's audio.</summary>
+    public ConferenceMixer Mixer { get; }
 
     public string Profile { get; }
 
@@ -62,14 +67,15 @@ internal sealed class Conference
         channel.Vars.Set("conference_uuid", Uuid);
         channel.Vars.Set("conference_member_id", id.ToString(CultureInfo.InvariantCulture));
         channel.Vars.Set("conference_moderator", member.Moderator ? "true" : "false");
+        channel.Media.OnConferenceTransition();
+        member.Audio = Mixer.Join(channel.Media.Channel, member.CanHear, member.CanSpeak);
+        Mixer.MusicOnHold = !member.NoMoh || _members.Count > 1;
         Fire(member, "add-member");
         if (FloorHolder == 0)
         {
             SetFloor(member);
         }
 
-        channel.Media.OnConferenceChanged();
-        OnMembershipChanged();
         return member;
     }
 
@@ -83,7 +89,7 @@ internal sealed class Conference
 
         member.Leave(kicked ? ConferenceExit.Kicked : ConferenceExit.Left);
         member.Channel.Member = null;
-        member.Channel.Media.OnConferenceChanged();
+        LeaveAudio(member);
         if (FloorHolder == member.Id)
         {
             FloorHolder = 0;
@@ -108,7 +114,7 @@ internal sealed class Conference
             SetFloor(_members[0]);
         }
 
-        OnMembershipChanged();
+        Mixer.MusicOnHold = !_members[0].NoMoh || _members.Count > 1;
     }
 
     /// <summary>Ends the conference: every remaining member is removed (their channels hang up), then it is destroyed.</summary>
@@ -118,7 +124,7 @@ internal sealed class Conference
         {
             _members.Remove(member);
             member.Channel.Member = null;
-            member.Channel.Media.OnConferenceChanged();
+            LeaveAudio(member);
             Fire(member, "del-member");
             member.Leave(ConferenceExit.ConferenceEnded);
         }
@@ -160,7 +166,7 @@ internal sealed class Conference
         member.CanSpeak = false;
         member.Talking = false;
         Fire(member, "mute-member");
-        member.Channel.Media.OnConferenceChanged();
+        member.SyncAudio();
         return $"+OK mute {member.Id}\n";
     }
 
@@ -168,7 +174,7 @@ internal sealed class Conference
     {
         member.CanSpeak = true;
         Fire(member, "unmute-member");
-        member.Channel.Media.OnConferenceChanged();
+        member.SyncAudio();
         return $"+OK unmute {member.Id}\n";
     }
 
@@ -176,7 +182,7 @@ internal sealed class Conference
     {
         member.CanHear = false;
         Fire(member, "deaf-member");
-        member.Channel.Media.OnConferenceChanged();
+        member.SyncAudio();
         return $"+OK deaf {member.Id}\n";
     }
 
@@ -184,7 +190,7 @@ internal sealed class Conference
     {
         member.CanHear = true;
         Fire(member, "undeaf-member");
-        member.Channel.Media.OnConferenceChanged();
+        member.SyncAudio();
         return $"+OK undeaf {member.Id}\n";
     }
 
@@ -193,7 +199,7 @@ internal sealed class Conference
         member.Talking = false;
         member.Hold = true;
         Fire(member, "hold-member");
-        member.Channel.Media.OnConferenceChanged();
+        member.SyncAudio();
         return $"+OK hold {member.Id}\n";
     }
 
@@ -201,7 +207,7 @@ internal sealed class Conference
     {
         member.Hold = false;
         Fire(member, "unhold-member");
-        member.Channel.Media.OnConferenceChanged();
+        member.SyncAudio();
         return $"+OK unhold {member.Id}\n";
     }
 
@@ -284,14 +290,13 @@ internal sealed class Conference
         _core.Bus.Fire(e);
     }
 
-    /// <summary>Whether this member hears the conference's hold music (alone, not <c>nomoh</c>).</summary>
-    public bool IsAlone(ConferenceMember member) => _members.Count == 1 && !member.NoMoh;
-
-    private void OnMembershipChanged()
+    private static void LeaveAudio(ConferenceMember member)
     {
-        foreach (var m in _members)
+        if (member.Audio is { } audio)
         {
-            m.Channel.Media.OnConferenceChanged();
+            audio.Mixer.Leave(audio);
+            member.Audio = null;
+            member.Channel.Media.OnConferenceTransition();
         }
     }
 
@@ -330,6 +335,7 @@ internal sealed class Conference
 
         Destroyed = true;
         _core.Conferences.Remove(this);
+        Mixer.Dispose();
         _core.Bus.Fire(CreateEvent(null, "conference-destroy"));
     }
 

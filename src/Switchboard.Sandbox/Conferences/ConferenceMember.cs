@@ -46,6 +46,19 @@ internal sealed class ConferenceMember
 
     public int EnergyLevel { get; set; } = 100;
 
+    /// <summary>The member in the conference's audio mixer.</summary>
+    public Media.ConferenceMember? Audio { get; set; }
+
+    /// <summary>Pushes the hear/speak/hold flags to the mixer.</summary>
+    public void SyncAudio()
+    {
+        if (Audio is { } audio)
+        {
+            audio.CanHear = CanHear && !Hold;
+            audio.CanSpeak = CanSpeak && !Hold;
+        }
+    }
+
     /// <summary>Completes when the member leaves the conference (kick, hup, or the conference ends).</summary>
     public Task<ConferenceExit> Left => _left.Task;
 

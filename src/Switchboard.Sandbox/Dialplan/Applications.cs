@@ -68,9 +68,13 @@ internal sealed class Applications
         return null;
     }
 
+    /// <summary>
+    /// <c>playback</c>: queued on the channel's media; PLAYBACK_START/STOP follow the media engine's timing, and a
+    /// <c>uuid_break</c> ends it with <c>Playback-Status: break</c>.
+    /// </summary>
     public async Task<string?> PlaybackAsync(SandboxChannel channel, string data)
     {
-        var source = PlaybackSource.Resolve(data);
+        SandboxChannel.PendingPlayback pending;
         lock (_core.Sync)
         {
             if (!channel.MarkPreAnswered())
@@ -78,55 +82,16 @@ internal sealed class Applications
                 return null;
             }
 
-            if (source is null)
-            {
-                channel.Vars.Set("current_application_response", "FILE NOT FOUND");
-                return "FILE NOT FOUND";
-            }
-
-            channel.Fire(EventNames.PlaybackStart, new("switch_ivr_play_say.c", "switch_ivr_play_file", 1576), e =>
-            {
-                e.Add("Playback-File-Path", data);
-                if (source.StreamType is { } type)
-                {
-                    e.Add("Playback-File-Type", type);
-                }
-            });
+            pending = channel.StartDialplanPlayback(data, channel.CurrentApplicationUuid ?? SwitchCore.NewUuid());
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(channel.HangupToken);
-        var started = _core.Time.GetTimestamp();
-        var play = channel.Media.PlayAsync(source, stop.Token);
-        var outcome = await channel.WaitAsync(play, honorBreak: true);
-        await stop.CancelAsync();
-        try
+        var outcome = await channel.WaitAsync(pending.Done.Task, honorBreak: false);
+        if (outcome != WaitOutcome.Completed)
         {
-            await play;
-        }
-        catch (OperationCanceledException)
-        {
+            return null;
         }
 
-        var elapsed = _core.Time.GetElapsedTime(started);
-        lock (_core.Sync)
-        {
-            channel.Vars.Set("playback_seconds", ((int)elapsed.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            channel.Vars.Set("playback_ms", ((long)elapsed.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            channel.Vars.Set("playback_samples", ((long)(elapsed.TotalSeconds * 8000)).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            channel.Fire(EventNames.PlaybackStop, new("switch_ivr_play_say.c", "switch_ivr_play_file", 2022), e =>
-            {
-                e.Add("Playback-File-Path", data);
-                if (source.StreamType is { } type)
-                {
-                    e.Add("Playback-File-Type", type);
-                }
-
-                e.Add("Playback-Status", outcome == WaitOutcome.Completed ? "done" : "break");
-            });
-            channel.Vars.Set("current_application_response", "FILE PLAYED");
-        }
-
-        return "FILE PLAYED";
+        return await pending.Done.Task;
     }
 
     public async Task<string?> SleepAsync(SandboxChannel channel, string data)

@@ -9,6 +9,19 @@ public enum DatabaseProvider
     Postgres,
 }
 
+/// <summary>Where the Data Protection key ring (which encrypts provider secrets) is kept.</summary>
+public enum KeyRingStore
+{
+    /// <summary>Files for SQLite (one node), the database for PostgreSQL (nodes share it).</summary>
+    Auto,
+
+    /// <summary><see cref="DataOptions.KeysPath"/>; nodes must share that folder.</summary>
+    FileSystem,
+
+    /// <summary>Table <c>data_protection_keys</c>.</summary>
+    Database,
+}
+
 /// <summary>Configuration section "Data". The defaults give a SQLite file under <c>data/</c>: no setup needed.</summary>
 public sealed class DataOptions
 {
@@ -26,10 +39,10 @@ public sealed class DataOptions
     [Required]
     public string DataRoot { get; set; } = "data";
 
-    /// <summary>
-    /// Data Protection key ring folder; defaults to <c>&lt;DataRoot&gt;/keys</c>. Nodes sharing one PostgreSQL must share
-    /// this folder too, or they cannot read each other's provider secrets.
-    /// </summary>
+    /// <summary>Where the key ring lives; <see cref="KeyRingStore.Auto"/> by default.</summary>
+    public KeyRingStore KeyRing { get; set; } = KeyRingStore.Auto;
+
+    /// <summary>Key ring folder when it is kept in files; defaults to <c>&lt;DataRoot&gt;/keys</c>.</summary>
     public string? KeysPath { get; set; }
 
     /// <summary>Create the demo tenant (<see cref="Tenancy.DemoTenant"/>) at startup if it is missing.</summary>

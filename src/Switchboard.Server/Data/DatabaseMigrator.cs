@@ -22,11 +22,13 @@ public sealed class DatabaseMigrator
 
     private readonly DataOptions _options;
     private readonly ILogger<DatabaseMigrator> _logger;
+    private readonly TimeProvider _time;
 
-    public DatabaseMigrator(IOptions<DataOptions> options, ILogger<DatabaseMigrator> logger)
+    public DatabaseMigrator(IOptions<DataOptions> options, ILogger<DatabaseMigrator> logger, TimeProvider timeProvider)
     {
         _options = options.Value;
         _logger = logger;
+        _time = timeProvider;
     }
 
     /// <summary>The migrations of a provider, in version order.</summary>
@@ -76,7 +78,7 @@ public sealed class DatabaseMigrator
                 record.CommandText = $"INSERT INTO {HistoryTable} (version, name, applied_at) VALUES ({Parameter("v")}, {Parameter("n")}, {Parameter("a")})";
                 AddParameter(record, "v", next.Version);
                 AddParameter(record, "n", next.Name);
-                AddParameter(record, "a", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+                AddParameter(record, "a", _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
                 await record.ExecuteNonQueryAsync(cancellationToken);
             }
 

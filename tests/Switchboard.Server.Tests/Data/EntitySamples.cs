@@ -1,4 +1,5 @@
 using Switchboard.Server.Calls;
+using Switchboard.Server.Data;
 using Switchboard.Server.Secretaries;
 using Switchboard.Server.Tenancy;
 using Switchboard.Server.Tickets;
@@ -183,6 +184,7 @@ internal static class EntitySamples
             UpdatedAt = At(16),
         };
         var counter = new TicketCounter { TenantId = tenantId, LastNumber = 42 };
-        return [tenant, provider, fallback, secretary, destination, conversation, turn, attempt, ticket, counter];
+        var key = new DataProtectionKey { Id = Random.Shared.NextInt64(1, long.MaxValue / 2), FriendlyName = "key-" + tenantId, Xml = "<key/>", CreatedAt = At(17) };
+        return [tenant, provider, fallback, secretary, destination, conversation, turn, attempt, ticket, counter, key];
     }
 }

@@ -30,16 +30,16 @@ public sealed class TicketNumberTests(DatabaseFixture databases) : IClassFixture
         const int Creators = 24;
         DatabaseStore store = await databases.MigratedAsync(provider);
         Guid tenant = await store.CreateTenantAsync();
-        using var start = new ManualResetEventSlim();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         Task<long>[] creators = Enumerable.Range(0, Creators)
             .Select(_ => Task.Run(async () =>
             {
-                start.Wait(TimeSpan.FromSeconds(30));
+                await start.Task.WaitAsync(TimeSpan.FromSeconds(30));
                 return await AddTicketAsync(store, tenant);
             }))
             .ToArray();
-        start.Set();
+        start.SetResult();
         long[] numbers = await Task.WhenAll(creators).WaitAsync(TimeSpan.FromSeconds(120));
 
         Assert.Equal(Enumerable.Range(1, Creators).Select(n => (long)n), numbers.Order());

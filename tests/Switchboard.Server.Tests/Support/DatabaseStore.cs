@@ -68,7 +68,8 @@ public sealed class DatabaseStore : IAsyncDisposable
     }
 
     /// <summary>Services of a node on this database: <c>AddSwitchboardData</c> with the given configuration.</summary>
-    public static ServiceProvider BuildServices(DatabaseProvider provider, string connectionString, string dataRoot, bool seedDemoTenant)
+    public static ServiceProvider BuildServices(
+        DatabaseProvider provider, string connectionString, string dataRoot, bool seedDemoTenant, KeyRingStore keyRing = KeyRingStore.Auto)
     {
         IConfiguration configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
@@ -77,6 +78,7 @@ public sealed class DatabaseStore : IAsyncDisposable
                 ["Data:ConnectionString"] = connectionString,
                 ["Data:DataRoot"] = dataRoot,
                 ["Data:SeedDemoTenant"] = seedDemoTenant.ToString(),
+                ["Data:KeyRing"] = keyRing.ToString(),
             })
             .Build();
         var services = new ServiceCollection();

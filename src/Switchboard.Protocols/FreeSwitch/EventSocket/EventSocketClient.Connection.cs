@@ -57,8 +57,14 @@ public sealed partial class EventSocketClient
                 Log.Connected(_logger, _endpoint, ReconnectCount);
                 SetState(EventSocketState.Connected);
                 using (stop.Register(static state => ((EventSocketConnection)state!).Close("client disposed"), connection))
+                using (var watchdogStop = new CancellationTokenSource())
                 {
+                    Task watchdog = _options.HeartbeatTimeout is { } idle
+                        ? WatchLivenessAsync(connection, idle, watchdogStop.Token)
+                        : Task.CompletedTask;
                     (reason, error) = await run;
+                    await watchdogStop.CancelAsync();
+                    await watchdog;
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -150,7 +156,7 @@ public sealed partial class EventSocketClient
             throw;
         }
 
-        return new EventSocketConnection(socket, _endpoint, _options.MaxMessageBytes);
+        return new EventSocketConnection(socket, _endpoint, _options.MaxMessageBytes, _time);
     }
 
     /// <summary>auth → event json … → filters (freeswitch.md §1.3, §1.11). Nothing else is sent before this completes.</summary>
@@ -202,6 +208,29 @@ public sealed partial class EventSocketClient
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stop.IsCancellationRequested)
         {
             throw new TimeoutException($"{_endpoint} did not reply within {_options.CommandTimeout}.");
+        }
+    }
+
+    /// <summary>Closes the connection when nothing has arrived for <paramref name="idle"/> (missed HEARTBEATs).</summary>
+    private async Task WatchLivenessAsync(EventSocketConnection connection, TimeSpan idle, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                TimeSpan remaining = idle - _time.GetElapsedTime(connection.LastReceived);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    connection.Close("no data (missed heartbeats)", new TimeoutException($"Nothing received from {_endpoint} for {idle}."));
+                    return;
+                }
+
+                await Task.Delay(remaining, _time, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The connection ended first.
         }
     }
 

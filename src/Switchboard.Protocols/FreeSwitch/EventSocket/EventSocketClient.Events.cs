@@ -33,7 +33,9 @@ public sealed partial class EventSocketClient
 
     /// <summary>Adds <c>filter &lt;header&gt; &lt;value&gt;</c> (freeswitch.md §1.7) and remembers it, so every later connection
     /// re-applies it. The first filter is preceded by <c>filter Event-Name BACKGROUND_JOB</c> (and HEARTBEAT when
-    /// subscribed): any filter hides events that do not match one, which would lose bgapi results (verified Q8). The
+    /// subscribed): any filter hides events that do not match one, which would lose bgapi results (verified Q8) and
+    /// starve <see cref="EventSocketOptions.HeartbeatTimeout"/>. Filters are OR-ed; a value starting with <c>-</c> is
+    /// negative and <c>/…/</c> is a regular expression (freeswitch.md §1.7). The
     /// filter is remembered before it is sent, so after a disconnect it still applies on the next connection.</summary>
     /// <exception cref="EventSocketCommandException">FreeSWITCH refused it (it is then forgotten).</exception>
     public async Task AddFilterAsync(string header, string value, CancellationToken ct)
@@ -117,7 +119,7 @@ public sealed partial class EventSocketClient
     private IEnumerable<(string Header, string Value)> AutomaticFilters()
     {
         yield return ("Event-Name", BackgroundJobEvent);
-        if (_options.Events.Contains("HEARTBEAT", StringComparer.OrdinalIgnoreCase))
+        if (_heartbeatSubscribed)
         {
             yield return ("Event-Name", "HEARTBEAT");
         }

@@ -19,6 +19,7 @@ public sealed partial class EventSocketClient : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly string _endpoint;
     private readonly string _subscribeCommand;
+    private readonly bool _heartbeatSubscribed;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -47,12 +48,17 @@ public sealed partial class EventSocketClient : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ReconnectMaxDelay, options.ReconnectMinDelay);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxMessageBytes, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SubscriptionCapacity, 1);
+        if (options.HeartbeatTimeout is { } heartbeatTimeout)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(heartbeatTimeout, TimeSpan.Zero, nameof(options));
+        }
 
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _endpoint = $"{options.Host}:{options.Port}";
         _subscribeCommand = EventSocketCommands.FormatSubscription(options.Events);
+        _heartbeatSubscribed = options.Events.Any(e => e is "HEARTBEAT" or "ALL");
     }
 
     /// <summary>Raised on every state change, on the connection loop: keep handlers short and non-blocking.</summary>

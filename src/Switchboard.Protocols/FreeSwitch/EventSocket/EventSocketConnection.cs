@@ -14,6 +14,7 @@ internal sealed class EventSocketConnection : IAsyncDisposable
     private readonly NetworkStream _stream;
     private readonly PipeReader _reader;
     private readonly int _maxMessageBytes;
+    private readonly TimeProvider _time;
 
     // Unbounded: each frame belongs to a caller awaiting a reply with a timeout, so the queue is bounded by the callers;
     // a bounded queue would make the FIFO enqueue (under _lock) wait.
@@ -26,9 +27,12 @@ internal sealed class EventSocketConnection : IAsyncDisposable
     private bool _closed;
     private string _closeReason = "closed";
     private Exception? _closeError;
+    private long _lastReceived;
 
-    public EventSocketConnection(Socket socket, string endpoint, int maxMessageBytes)
+    public EventSocketConnection(Socket socket, string endpoint, int maxMessageBytes, TimeProvider time)
     {
+        _time = time;
+        _lastReceived = time.GetTimestamp();
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(minimumReadSize: 16 * 1024));
@@ -43,6 +47,9 @@ internal sealed class EventSocketConnection : IAsyncDisposable
 
     /// <summary>Body of a <c>text/rude-rejection</c> (ACL refused us), if one arrived.</summary>
     public string? Rejection { get; set; }
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> of the last read that returned data.</summary>
+    public long LastReceived => Interlocked.Read(ref _lastReceived);
 
     public int PendingCount
     {
@@ -153,10 +160,13 @@ internal sealed class EventSocketConnection : IAsyncDisposable
             // Already closed.
         }
 
+        // Each failure is marked observed (reading Exception): a caller that already timed out no longer awaits it.
         _authRequested.TrySetException(Disconnected());
+        _ = _authRequested.Task.Exception;
         foreach (TaskCompletionSource<EventSocketMessage> reply in pending)
         {
             reply.TrySetException(Disconnected());
+            _ = reply.Task.Exception;
         }
 
         foreach (string jobUuid in _jobs.Keys)
@@ -164,6 +174,7 @@ internal sealed class EventSocketConnection : IAsyncDisposable
             if (_jobs.TryRemove(jobUuid, out TaskCompletionSource<string>? job))
             {
                 job.TrySetException(Disconnected());
+                _ = job.Task.Exception;
             }
         }
     }
@@ -188,6 +199,7 @@ internal sealed class EventSocketConnection : IAsyncDisposable
             {
                 ReadResult result = await _reader.ReadAsync(cancellationToken);
                 ReadOnlySequence<byte> buffer = result.Buffer;
+                Interlocked.Exchange(ref _lastReceived, _time.GetTimestamp());
                 bool keepReading = true;
                 try
                 {

@@ -35,6 +35,12 @@ public sealed class EventSocketOptions
 
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>When set, a connection on which nothing at all arrives for this long is dropped and re-established:
+    /// a half-open TCP connection otherwise looks healthy forever (freeswitch.md §1.11). FreeSWITCH fires HEARTBEAT every
+    /// 20 s (in <see cref="RecommendedEvents"/>), so 60 s means three missed heartbeats. Null (the default) disables it,
+    /// for peers that send no HEARTBEAT.</summary>
+    public TimeSpan? HeartbeatTimeout { get; set; }
+
     /// <summary>Largest accepted message body (a JSON event is 1–5 KB; a <c>show channels</c> reply may be large).</summary>
     public int MaxMessageBytes { get; set; } = 8 * 1024 * 1024;
 

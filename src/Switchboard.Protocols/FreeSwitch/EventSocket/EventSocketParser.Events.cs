@@ -39,7 +39,7 @@ public static partial class EventSocketParser
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                string name = reader.GetString()!;
+                string name = reader.ValueIsEscaped ? reader.GetString()! : HeaderNameCache.Get(reader.ValueSpan);
                 reader.Read();
                 string value = ReadJsonValue(ref reader);
                 if (name == JsonBodyKey)

@@ -231,7 +231,7 @@ public static partial class EventSocketParser
         _ when name.SequenceEqual("Reply-Text"u8) => EventSocketHeaders.ReplyText,
         _ when name.SequenceEqual("Job-UUID"u8) => EventSocketHeaders.JobUuid,
         _ when name.SequenceEqual("Content-Disposition"u8) => EventSocketHeaders.ContentDisposition,
-        _ => Encoding.ASCII.GetString(name),
+        _ => HeaderNameCache.Get(name),
     };
 
     private static string HeaderValue(string name, ReadOnlySpan<byte> value)

@@ -333,6 +333,32 @@ public class EventSocketClientTests
     }
 
     [Fact]
+    public async Task A_connection_silent_past_the_heartbeat_timeout_is_dropped_but_data_keeps_it_alive()
+    {
+        await using var server = new FakeEventSocketServer();
+        var time = new ManualTimeProvider();
+        var logger = new CapturingLogger<EventSocketClient>();
+        await using EventSocketClient client = CreateClient(server, o => o.HeartbeatTimeout = TimeSpan.FromSeconds(60), time, logger);
+        await client.StartAsync(CancellationToken.None).WaitAsync(Timeout);
+        FakeEventSocketSession session = await server.NextSessionAsync();
+        using EventSubscription all = client.Subscribe();
+        await time.WaitForTimerAsync(TimeSpan.FromSeconds(60)).WaitAsync(Timeout);
+
+        time.Advance(TimeSpan.FromSeconds(30));
+        await session.SendEventJsonAsync(new Dictionary<string, string> { ["Event-Name"] = "HEARTBEAT", ["Event-Sequence"] = "9" });
+        Assert.Equal(new long[] { 9 }, await ReadAsync(all, 1));
+        Task rearmed = time.WaitForTimerAsync(TimeSpan.FromSeconds(29));
+        time.Advance(TimeSpan.FromSeconds(31));
+        await rearmed.WaitAsync(Timeout);
+        Assert.Equal(EventSocketState.Connected, client.State);
+
+        time.Advance(TimeSpan.FromSeconds(30));
+
+        Assert.Contains("missed heartbeats", await logger.WaitForAsync(1101), StringComparison.Ordinal);
+        await session.Closed.WaitAsync(Timeout);
+    }
+
+    [Fact]
     public async Task A_cancelled_command_throws_and_its_late_reply_is_consumed()
     {
         await using var server = new FakeEventSocketServer();

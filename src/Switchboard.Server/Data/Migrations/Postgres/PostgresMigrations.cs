@@ -6,5 +6,6 @@ internal static partial class PostgresMigrations
     public static IReadOnlyList<SchemaMigration> All { get; } =
     [
         new(1, "initial", V0001Initial),
+        new(2, "data_protection_keys", V0002DataProtectionKeys),
     ];
 }
