@@ -14,6 +14,7 @@ namespace Switchboard.Server.Calls;
 public sealed partial class CallSession : IAsyncDisposable
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan HangupGrace = TimeSpan.FromMilliseconds(500);
 
     private readonly WebSocket _socket;
     private readonly EventSocketClient _esl;
@@ -75,8 +76,10 @@ public sealed partial class CallSession : IAsyncDisposable
 
     private long _framesReceived;
 
-    /// <summary>Why the session ended (hangup cause, stream closed, limit reached, …).</summary>
-    public string? EndReason => _endReason;
+    /// <summary>Why the session ended: the hangup cause when the PBX reported one, else what ended the stream.</summary>
+    public string? EndReason => _hangupCause is null ? _endReason : "hangup:" + _hangupCause;
+
+    private string? _hangupCause;
 
     /// <summary>Asks the session to end (host stopping, end_call, operator).</summary>
     public void RequestStop(string reason)
@@ -101,6 +104,13 @@ public sealed partial class CallSession : IAsyncDisposable
         Task agent = Agent.RunAsync(this, token);
 
         Task first = await Task.WhenAny(receive, events, agent, Task.Delay(Timeout.Infinite, token));
+        if (first == receive && !events.IsCompleted)
+        {
+            // FreeSWITCH closes the stream as the channel hangs up: give the hangup event a moment to
+            // arrive so the conversation records the cause, not just "stream closed".
+            await Task.WhenAny(events, Task.Delay(HangupGrace, _time, CancellationToken.None));
+        }
+
         if (first == agent)
         {
             Interlocked.CompareExchange(ref _endReason, "agent_finished", null);
@@ -253,7 +263,7 @@ public sealed partial class CallSession : IAsyncDisposable
 
                         break;
                     case "CHANNEL_HANGUP" or "CHANNEL_HANGUP_COMPLETE":
-                        Interlocked.CompareExchange(ref _endReason, "hangup:" + (e["Hangup-Cause"] ?? "UNKNOWN"), null);
+                        Interlocked.CompareExchange(ref _hangupCause, e["Hangup-Cause"] ?? "UNKNOWN", null);
                         return;
                 }
             }
