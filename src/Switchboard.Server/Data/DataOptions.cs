@@ -12,13 +12,16 @@ public enum DatabaseProvider
 /// <summary>Where the Data Protection key ring (which encrypts provider secrets) is kept.</summary>
 public enum KeyRingStore
 {
-    /// <summary>Files for SQLite (one node), the database for PostgreSQL (nodes share it).</summary>
-    Auto,
-
-    /// <summary><see cref="DataOptions.KeysPath"/>; nodes must share that folder.</summary>
+    /// <summary>
+    /// <see cref="DataOptions.KeysPath"/>: a copy of the database alone reveals no secret. Several nodes must share
+    /// that folder (or use <see cref="Database"/>).
+    /// </summary>
     FileSystem,
 
-    /// <summary>Table <c>data_protection_keys</c>.</summary>
+    /// <summary>
+    /// Table <c>data_protection_keys</c>, shared by every node on the database. The keys then sit unencrypted next to
+    /// the secrets they protect: protect database dumps accordingly.
+    /// </summary>
     Database,
 }
 
@@ -39,8 +42,8 @@ public sealed class DataOptions
     [Required]
     public string DataRoot { get; set; } = "data";
 
-    /// <summary>Where the key ring lives; <see cref="KeyRingStore.Auto"/> by default.</summary>
-    public KeyRingStore KeyRing { get; set; } = KeyRingStore.Auto;
+    /// <summary>Where the key ring lives; files under the data folder by default.</summary>
+    public KeyRingStore KeyRing { get; set; } = KeyRingStore.FileSystem;
 
     /// <summary>Key ring folder when it is kept in files; defaults to <c>&lt;DataRoot&gt;/keys</c>.</summary>
     public string? KeysPath { get; set; }

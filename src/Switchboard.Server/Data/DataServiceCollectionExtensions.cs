@@ -25,7 +25,7 @@ public static class DataServiceCollectionExtensions
     /// <summary>
     /// Options "Data", <see cref="SwitchboardDbContext"/> (scoped) and <see cref="IDbContextFactory{TContext}"/>
     /// (scoped, so contexts it makes see the scope's <see cref="TenantContext"/>), Data Protection with its key ring
-    /// under the data folder (SQLite) or in the database (PostgreSQL), <see cref="TenantContext"/> and <see cref="TenantDirectory"/> (scoped),
+    /// under the data folder (or in the database: <c>Data:KeyRing</c>), <see cref="TenantContext"/> and <see cref="TenantDirectory"/> (scoped),
     /// <see cref="ProviderSecrets"/> and <see cref="DatabaseMigrator"/> (singletons), and the "database" health
     /// check tagged "ready".
     /// </summary>
@@ -37,10 +37,6 @@ public static class DataServiceCollectionExtensions
             {
                 options.DataRoot = Path.GetFullPath(options.DataRoot, environment.ContentRootPath);
                 options.KeysPath = Path.GetFullPath(options.KeysPath ?? "keys", options.DataRoot);
-                if (options.KeyRing == KeyRingStore.Auto)
-                {
-                    options.KeyRing = options.Provider == DatabaseProvider.Postgres ? KeyRingStore.Database : KeyRingStore.FileSystem;
-                }
                 if (options.Provider == DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(options.ConnectionString))
                 {
                     options.ConnectionString = $"Data Source={Path.Combine(options.DataRoot, "switchboard.db")}";

@@ -69,7 +69,7 @@ public sealed class DatabaseStore : IAsyncDisposable
 
     /// <summary>Services of a node on this database: <c>AddSwitchboardData</c> with the given configuration.</summary>
     public static ServiceProvider BuildServices(
-        DatabaseProvider provider, string connectionString, string dataRoot, bool seedDemoTenant, KeyRingStore keyRing = KeyRingStore.Auto)
+        DatabaseProvider provider, string connectionString, string dataRoot, bool seedDemoTenant, KeyRingStore keyRing = KeyRingStore.FileSystem)
     {
         IConfiguration configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
