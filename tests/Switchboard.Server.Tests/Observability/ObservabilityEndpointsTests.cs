@@ -97,7 +97,7 @@ public class ObservabilityEndpointsTests
     {
         await using var factory = new SwitchboardServerFactory()
             .AddTestServices(services => services.AddHealthChecks()
-                .AddCheck("database", () => HealthCheckResult.Unhealthy("database unreachable"), tags: [HealthCheckTags.Ready]));
+                .AddCheck("test_store", () => HealthCheckResult.Unhealthy("database unreachable"), tags: [HealthCheckTags.Ready]));
         using var client = factory.CreateClient();
 
         using var response = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
@@ -113,8 +113,8 @@ public class ObservabilityEndpointsTests
     {
         await using var factory = new SwitchboardServerFactory()
             .AddTestServices(services => services.AddHealthChecks()
-                .AddCheck("database", () => HealthCheckResult.Healthy("migrated"), tags: [HealthCheckTags.Ready])
-                .AddCheck("event_socket", () => HealthCheckResult.Healthy("connected"), tags: [HealthCheckTags.Ready]));
+                .AddCheck("test_store", () => HealthCheckResult.Healthy("migrated"), tags: [HealthCheckTags.Ready])
+                .AddCheck("test_link", () => HealthCheckResult.Healthy("connected"), tags: [HealthCheckTags.Ready]));
         using var client = factory.CreateClient();
 
         using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
@@ -122,8 +122,8 @@ public class ObservabilityEndpointsTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType!.ToString());
         var checks = await ChecksAsync(response);
-        Assert.Equal(("Healthy", "migrated"), checks["database"]);
-        Assert.Equal(("Healthy", "connected"), checks["event_socket"]);
+        Assert.Equal(("Healthy", "migrated"), checks["test_store"]);
+        Assert.Equal(("Healthy", "connected"), checks["test_link"]);
     }
 
     [Fact]
@@ -131,9 +131,9 @@ public class ObservabilityEndpointsTests
     {
         await using var factory = new SwitchboardServerFactory()
             .AddTestServices(services => services.AddHealthChecks()
-                .AddCheck("database", () => HealthCheckResult.Healthy("migrated"), tags: [HealthCheckTags.Ready])
+                .AddCheck("test_store", () => HealthCheckResult.Healthy("migrated"), tags: [HealthCheckTags.Ready])
                 .AddCheck(
-                    "event_socket",
+                    "test_link",
                     () => HealthCheckResult.Unhealthy("not connected to 127.0.0.1:8021", new IOException("connection refused; password=secret")),
                     tags: [HealthCheckTags.Ready]));
         using var client = factory.CreateClient();
@@ -145,8 +145,8 @@ public class ObservabilityEndpointsTests
         using var body = JsonDocument.Parse(text);
         Assert.Equal("Unhealthy", body.RootElement.GetProperty("status").GetString());
         var checks = await ChecksAsync(response);
-        Assert.Equal(("Unhealthy", "not connected to 127.0.0.1:8021"), checks["event_socket"]);
-        Assert.Equal(("Healthy", "migrated"), checks["database"]);
+        Assert.Equal(("Unhealthy", "not connected to 127.0.0.1:8021"), checks["test_link"]);
+        Assert.Equal(("Healthy", "migrated"), checks["test_store"]);
         Assert.DoesNotContain("secret", text, StringComparison.Ordinal);
     }
 
@@ -155,13 +155,13 @@ public class ObservabilityEndpointsTests
     {
         await using var factory = new SwitchboardServerFactory()
             .AddTestServices(services => services.AddHealthChecks()
-                .AddCheck("event_socket", () => HealthCheckResult.Degraded("reconnecting"), tags: [HealthCheckTags.Ready]));
+                .AddCheck("test_link", () => HealthCheckResult.Degraded("reconnecting"), tags: [HealthCheckTags.Ready]));
         using var client = factory.CreateClient();
 
         using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal(("Degraded", "reconnecting"), (await ChecksAsync(response))["event_socket"]);
+        Assert.Equal(("Degraded", "reconnecting"), (await ChecksAsync(response))["test_link"]);
     }
 
     [Fact]
@@ -175,7 +175,12 @@ public class ObservabilityEndpointsTests
         using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Empty(await ChecksAsync(response));
+        var checks = await ChecksAsync(response);
+        Assert.DoesNotContain("disk_report", checks.Keys);
+
+        // The product's own readiness checks: the store and the PBX's Event Socket (the sandbox here).
+        Assert.Equal("Healthy", checks["database"].Status);
+        Assert.Equal(("Healthy", "Event Socket connected (Sandbox)"), checks["pbx"]);
     }
 
     [Fact]
