@@ -1,12 +1,14 @@
 using Switchboard.Server.Calls;
 using Switchboard.Server.Data;
 using Switchboard.Server.Observability;
+using Switchboard.Server.Security;
 using Switchboard.Server.Telephony;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddObservability();
 builder.AddData();
+builder.AddSecurity();
 builder.AddTelephony();
 builder.AddCalls();
 
@@ -15,6 +17,8 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync();
 
 app.UseWebSockets();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapObservability();
 app.MapCalls();
 app.MapTelephony();

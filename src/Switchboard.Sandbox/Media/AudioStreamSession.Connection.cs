@@ -129,7 +129,7 @@ public sealed partial class AudioStreamSession
                 }
                 finally
                 {
-                    message.Release();
+                    Release(message);
                 }
             }
         }

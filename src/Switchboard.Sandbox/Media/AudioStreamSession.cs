@@ -20,6 +20,8 @@ namespace Switchboard.Sandbox.Media;
 public sealed partial class AudioStreamSession : IMediaBug, IAsyncDisposable
 {
     private const int OutboundCapacity = 512;
+    private const int MessagePoolCapacity = 64;
+    private const int MessagePoolPrewarm = 8;
     private const int CloseTimeoutSeconds = 2;
 
     private static readonly byte[] ConnectedBody = """{"status":"connected"}"""u8.ToArray();
@@ -43,6 +45,9 @@ public sealed partial class AudioStreamSession : IMediaBug, IAsyncDisposable
     private readonly short[] _right;
     private readonly short[] _interleaved;
     private readonly int _messageBytes;
+    private readonly Lock _poolGate = new();
+    private readonly byte[][] _messagePool = new byte[MessagePoolCapacity][];
+    private int _messagePoolCount;
     private byte[]? _batch;
     private int _batchLength;
     private volatile bool _flushRequested;
@@ -88,6 +93,12 @@ public sealed partial class AudioStreamSession : IMediaBug, IAsyncDisposable
         _right = new short[converted];
         _interleaved = new short[2 * converted];
         _messageBytes = options.MessageBytes;
+
+        // A few buffers up front cover the usual in-flight depth (1-3 messages) without allocating on the clock thread.
+        for (; _messagePoolCount < MessagePoolPrewarm; _messagePoolCount++)
+        {
+            _messagePool[_messagePoolCount] = new byte[_messageBytes];
+        }
     }
 
     /// <summary>The channel streamed.</summary>
@@ -242,7 +253,7 @@ public sealed partial class AudioStreamSession : IMediaBug, IAsyncDisposable
     {
         while (!bytes.IsEmpty)
         {
-            _batch ??= ArrayPool<byte>.Shared.Rent(_messageBytes);
+            _batch ??= RentMessage();
             int take = Math.Min(bytes.Length, _messageBytes - _batchLength);
             bytes[..take].CopyTo(_batch.AsSpan(_batchLength));
             _batchLength += take;
@@ -259,6 +270,47 @@ public sealed partial class AudioStreamSession : IMediaBug, IAsyncDisposable
                 }
 
                 _batchLength = 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Audio message buffers come from a small pool owned by this session: the clock thread rents and the send
+    /// loop returns, and a shared pool's per-thread caches would not recycle that hand-off without allocating.
+    /// </summary>
+    private byte[] RentMessage()
+    {
+        lock (_poolGate)
+        {
+            if (_messagePoolCount > 0)
+            {
+                byte[] buffer = _messagePool[--_messagePoolCount];
+                _messagePool[_messagePoolCount] = null!;
+                return buffer;
+            }
+        }
+
+        return new byte[_messageBytes];
+    }
+
+    private void Release(Outbound message)
+    {
+        if (message.Buffer is null)
+        {
+            return;
+        }
+
+        if (message.Kind != OutboundKind.Binary)
+        {
+            ArrayPool<byte>.Shared.Return(message.Buffer);
+            return;
+        }
+
+        lock (_poolGate)
+        {
+            if (_messagePoolCount < MessagePoolCapacity)
+            {
+                _messagePool[_messagePoolCount++] = message.Buffer;
             }
         }
     }
@@ -338,7 +390,7 @@ public sealed partial class AudioStreamSession : IMediaBug, IAsyncDisposable
     {
         while (_outbound.Reader.TryRead(out Outbound message))
         {
-            message.Release();
+            Release(message);
         }
     }
 
@@ -364,14 +416,6 @@ public sealed partial class AudioStreamSession : IMediaBug, IAsyncDisposable
             byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, Encoding.UTF8.GetMaxByteCount(text.Length)));
             int length = Encoding.UTF8.GetBytes(text, buffer);
             return new Outbound(OutboundKind.Text, buffer, length);
-        }
-
-        public void Release()
-        {
-            if (Buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(Buffer);
-            }
         }
     }
 }

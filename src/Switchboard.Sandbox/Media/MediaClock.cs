@@ -101,7 +101,10 @@ public sealed class MediaClock : IAsyncDisposable
             }
 
             _stopping = new CancellationTokenSource();
-            _loop = RunAsync(_stopping.Token);
+
+            // The timer and the time origin exist before Start returns, so time that passes after it counts.
+            var timer = new PeriodicTimer(MediaFormat.FrameDuration, _timeProvider);
+            _loop = RunAsync(timer, _timeProvider.GetTimestamp(), _stopping.Token);
         }
     }
 
@@ -181,13 +184,12 @@ public sealed class MediaClock : IAsyncDisposable
         }
     }
 
-    private async Task RunAsync(CancellationToken cancellationToken)
+    private async Task RunAsync(PeriodicTimer timer, long origin, CancellationToken cancellationToken)
     {
         await Task.Yield();
+        using PeriodicTimer owned = timer;
         try
         {
-            using var timer = new PeriodicTimer(MediaFormat.FrameDuration, _timeProvider);
-            long origin = _timeProvider.GetTimestamp();
             long done = 0;
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {

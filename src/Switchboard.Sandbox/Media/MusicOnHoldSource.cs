@@ -19,8 +19,8 @@ public sealed class MusicOnHoldSource : IAudioSource
 
     private static readonly double[] Melody = [523.25, 659.25, 783.99, 1046.5, 783.99, 659.25];
 
+    private readonly Oscillator[] _notes = [.. Melody.Select(f => new Oscillator(f, MediaFormat.SampleRate))];
     private long _position;
-    private double _phase;
 
     /// <summary>The notes, in order, in Hz (C5 E5 G5 C6 G5 E5).</summary>
     public static IReadOnlyList<double> MelodyFrequencies => Melody;
@@ -34,19 +34,23 @@ public sealed class MusicOnHoldSource : IAudioSource
             if (inStep >= NoteSamples)
             {
                 destination[i] = 0;
-                _phase = 0;
                 continue;
             }
 
-            double frequency = Melody[step % Melody.Length];
+            ref Oscillator note = ref _notes[step % Melody.Length];
+            if (inStep == 0)
+            {
+                note.Reset();
+            }
+
             // A short linear fade at both ends of each note avoids clicks.
             double envelope = Math.Min(1.0, Math.Min(inStep, NoteSamples - inStep) / 80.0);
-            destination[i] = (short)(Math.Sin(_phase) * envelope * Amplitude * short.MaxValue);
-            _phase += 2 * Math.PI * frequency / MediaFormat.SampleRate;
-            if (_phase > 2 * Math.PI)
-            {
-                _phase -= 2 * Math.PI;
-            }
+            destination[i] = (short)(note.Next() * envelope * Amplitude * short.MaxValue);
+        }
+
+        for (int n = 0; n < _notes.Length; n++)
+        {
+            _notes[n].Normalize();
         }
 
         return destination.Length;

@@ -6,8 +6,7 @@ namespace Switchboard.Sandbox.Media;
 /// </summary>
 public sealed class ToneSource : IAudioSource
 {
-    private readonly double[] _increments;
-    private readonly double[] _phases;
+    private readonly Oscillator[] _oscillators;
     private readonly double _amplitude;
     private long _remaining;
 
@@ -26,11 +25,10 @@ public sealed class ToneSource : IAudioSource
         ArgumentNullException.ThrowIfNull(frequencies);
         ArgumentOutOfRangeException.ThrowIfLessThan(amplitude, 0.0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(amplitude, 1.0);
-        _increments = new double[frequencies.Count];
-        _phases = new double[frequencies.Count];
+        _oscillators = new Oscillator[frequencies.Count];
         for (int i = 0; i < frequencies.Count; i++)
         {
-            _increments[i] = 2 * Math.PI * frequencies[i] / MediaFormat.SampleRate;
+            _oscillators[i] = new Oscillator(frequencies[i], MediaFormat.SampleRate);
         }
 
         _amplitude = frequencies.Count == 0 ? 0 : amplitude * short.MaxValue / frequencies.Count;
@@ -40,20 +38,33 @@ public sealed class ToneSource : IAudioSource
     public int Read(Span<short> destination)
     {
         int count = (int)Math.Min(destination.Length, _remaining);
-        for (int n = 0; n < count; n++)
+        if (_oscillators.Length == 1)
         {
-            double sum = 0;
-            for (int i = 0; i < _phases.Length; i++)
+            ref Oscillator oscillator = ref _oscillators[0];
+            for (int n = 0; n < count; n++)
             {
-                sum += Math.Sin(_phases[i]);
-                _phases[i] += _increments[i];
-                if (_phases[i] > 2 * Math.PI)
-                {
-                    _phases[i] -= 2 * Math.PI;
-                }
+                destination[n] = (short)Math.Round(oscillator.Next() * _amplitude);
             }
 
-            destination[n] = SampleMath.Saturate((int)Math.Round(sum * _amplitude));
+            oscillator.Normalize();
+        }
+        else
+        {
+            for (int n = 0; n < count; n++)
+            {
+                double sum = 0;
+                for (int i = 0; i < _oscillators.Length; i++)
+                {
+                    sum += _oscillators[i].Next();
+                }
+
+                destination[n] = SampleMath.Saturate((int)Math.Round(sum * _amplitude));
+            }
+
+            for (int i = 0; i < _oscillators.Length; i++)
+            {
+                _oscillators[i].Normalize();
+            }
         }
 
         if (_remaining != long.MaxValue)

@@ -14,7 +14,7 @@ public sealed class ToneStreamSource : IAudioSource
     private const double Amplitude = 0.3;
 
     private readonly ToneSegment[] _segments;
-    private readonly double[] _phases = new double[8];
+    private readonly Oscillator[][] _oscillators;
     private readonly int _loops;
     private int _loop;
     private int _segment;
@@ -24,6 +24,11 @@ public sealed class ToneStreamSource : IAudioSource
     {
         _segments = segments;
         _loops = loops;
+        _oscillators = new Oscillator[segments.Length][];
+        for (int s = 0; s < segments.Length; s++)
+        {
+            _oscillators[s] = [.. segments[s].Frequencies.Select(f => new Oscillator(f, MediaFormat.SampleRate))];
+        }
     }
 
     /// <summary>One segment: <see cref="OnMilliseconds"/> of the summed frequencies, then <see cref="OffMilliseconds"/> of silence.</summary>
@@ -140,24 +145,29 @@ public sealed class ToneStreamSource : IAudioSource
             int totalSamples = onSamples + (segment.OffMilliseconds * MediaFormat.SampleRate / 1000);
             int take = Math.Min(destination.Length - written, totalSamples - _offset);
             Span<short> span = destination.Slice(written, take);
-            double scale = segment.Frequencies.Length == 0 ? 0 : Amplitude * short.MaxValue / segment.Frequencies.Length;
+            Oscillator[] oscillators = _oscillators[_segment];
+            double scale = oscillators.Length == 0 ? 0 : Amplitude * short.MaxValue / oscillators.Length;
             for (int i = 0; i < span.Length; i++)
             {
                 int position = _offset + i;
-                if (position >= onSamples || segment.Frequencies.Length == 0)
+                if (position >= onSamples || oscillators.Length == 0)
                 {
                     span[i] = 0;
                     continue;
                 }
 
                 double sum = 0;
-                for (int f = 0; f < segment.Frequencies.Length && f < _phases.Length; f++)
+                for (int f = 0; f < oscillators.Length; f++)
                 {
-                    sum += Math.Sin(_phases[f]);
-                    _phases[f] += 2 * Math.PI * segment.Frequencies[f] / MediaFormat.SampleRate;
+                    sum += oscillators[f].Next();
                 }
 
                 span[i] = SampleMath.Saturate((int)(sum * scale));
+            }
+
+            for (int f = 0; f < oscillators.Length; f++)
+            {
+                oscillators[f].Normalize();
             }
 
             written += take;
@@ -165,7 +175,11 @@ public sealed class ToneStreamSource : IAudioSource
             if (_offset >= totalSamples)
             {
                 _offset = 0;
-                Array.Clear(_phases);
+                for (int f = 0; f < oscillators.Length; f++)
+                {
+                    oscillators[f].Reset();
+                }
+
                 if (++_segment == _segments.Length)
                 {
                     _segment = 0;

@@ -1,8 +1,57 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
 namespace Switchboard.Server.Calls;
 
 public static class CallsServiceCollectionExtensions
 {
-    public static WebApplicationBuilder AddCalls(this WebApplicationBuilder builder) => builder;
+    public static WebApplicationBuilder AddCalls(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CallsOptions>().BindConfiguration(CallsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<CallRegistry>();
+        builder.Services.AddSingleton(services =>
+        {
+            CallsOptions options = services.GetRequiredService<IOptions<CallsOptions>>().Value;
+            IConfiguration configuration = services.GetRequiredService<IConfiguration>();
+            IHostEnvironment environment = services.GetRequiredService<IHostEnvironment>();
+            byte[] key = LoadOrCreateTokenKey(options, configuration, environment);
+            return new StreamTokens(key, services.GetRequiredService<TimeProvider>());
+        });
+        return builder;
+    }
 
-    public static WebApplication MapCalls(this WebApplication app) => app;
+    public static WebApplication MapCalls(this WebApplication app)
+    {
+        app.Map("/stream/{domainUuid:guid}/{callUuid}", MediaStreamEndpoint.HandleAsync);
+        return app;
+    }
+
+    private static byte[] LoadOrCreateTokenKey(CallsOptions options, IConfiguration configuration, IHostEnvironment environment)
+    {
+        if (!string.IsNullOrWhiteSpace(options.StreamTokenKey))
+        {
+            byte[] configured = Convert.FromBase64String(options.StreamTokenKey);
+            return configured.Length >= 32
+                ? configured
+                : throw new InvalidOperationException("Calls:StreamTokenKey must be at least 32 bytes (base64).");
+        }
+
+        string root = configuration["Data:DataRoot"] ?? "data";
+        string folder = Path.GetFullPath(Path.IsPathRooted(root) ? root : Path.Combine(environment.ContentRootPath, root));
+        Directory.CreateDirectory(folder);
+        string path = Path.Combine(folder, "stream-token.key");
+        if (File.Exists(path))
+        {
+            return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        }
+
+        byte[] key = RandomNumberGenerator.GetBytes(32);
+        File.WriteAllText(path, Convert.ToBase64String(key));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return key;
+    }
 }

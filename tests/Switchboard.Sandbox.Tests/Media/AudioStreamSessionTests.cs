@@ -11,7 +11,7 @@ public sealed class AudioStreamSessionTests : IAsyncLifetime
 {
     private const string ChannelUuid = "5f1c2a4e-0000-4000-8000-00000000a001";
     private readonly MediaTestBed _bed = new();
-    private readonly EventLog _events = new();
+    private readonly StreamEventLog _events = new();
     private StreamServer _server = null!;
     private MediaChannel _channel = null!;
 

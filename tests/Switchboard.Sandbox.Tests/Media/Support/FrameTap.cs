@@ -29,7 +29,7 @@ public sealed class FrameTap : IMediaBug
 }
 
 /// <summary>Collects audio stream events for assertions.</summary>
-public sealed class EventLog
+public sealed class StreamEventLog
 {
     private readonly System.Threading.Channels.Channel<(string Subclass, string Body)> _events =
         System.Threading.Channels.Channel.CreateUnbounded<(string Subclass, string Body)>();

@@ -2,7 +2,8 @@ namespace Switchboard.Sandbox.Tests.Media.Support;
 
 /// <summary>
 /// A <see cref="TimeProvider"/> that only moves when <see cref="Advance"/> is called. Timers due within
-/// the advanced span fire in time order, on the calling thread, with the clock set to their due time.
+/// the advanced span fire in time order, on the calling thread, with the clock set to their due time
+/// (so continuations of a <see cref="PeriodicTimer"/> may run inline inside <see cref="Advance"/>).
 /// </summary>
 public sealed class ManualTimeProvider : TimeProvider
 {
@@ -66,8 +67,13 @@ public sealed class ManualTimeProvider : TimeProvider
 
                 if (next is null)
                 {
-                    _now += TimeSpan.FromTicks(target - _timestamp);
-                    _timestamp = target;
+                    // Another thread may have advanced further meanwhile: time never goes back.
+                    if (target > _timestamp)
+                    {
+                        _now += TimeSpan.FromTicks(target - _timestamp);
+                        _timestamp = target;
+                    }
+
                     return;
                 }
 

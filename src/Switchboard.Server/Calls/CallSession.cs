@@ -1,0 +1,325 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Switchboard.Protocols.FreeSwitch.EventSocket;
+using Switchboard.Server.Calls.Playback;
+using Switchboard.Server.Observability;
+
+namespace Switchboard.Server.Calls;
+
+/// <summary>
+/// One live call: the mod_audio_stream WebSocket (caller audio in, <c>streamAudio</c> out), the call's
+/// ESL events (play, DTMF, hangup) and the agent talking to the caller. Owns its loops and awaits them.
+/// </summary>
+public sealed partial class CallSession : IAsyncDisposable
+{
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan HangupGrace = TimeSpan.FromMilliseconds(500);
+
+    private readonly WebSocket _socket;
+    private readonly EventSocketClient _esl;
+    private readonly CallsOptions _options;
+    private readonly SwitchboardMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<OutgoingText> _outgoing;
+    private readonly int _frameBytes;
+    private readonly CancellationTokenSource _stop = new();
+    private EventSubscription? _events;
+    private string? _endReason;
+
+    public CallSession(
+        Guid tenantId,
+        StreamMetadata metadata,
+        WebSocket socket,
+        EventSocketClient esl,
+        ICallAgent agent,
+        CallsOptions options,
+        SwitchboardMetrics metrics,
+        TimeProvider time,
+        ILogger logger)
+    {
+        _metrics = metrics;
+        TenantId = tenantId;
+        Metadata = metadata;
+        CallUuid = metadata.CallUuid;
+        _socket = socket;
+        _esl = esl;
+        Agent = agent;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _frameBytes = metadata.SampleRate / 50 * 2;
+        StartedAt = time.GetUtcNow();
+        _outgoing = Channel.CreateBounded<OutgoingText>(new BoundedChannelOptions(32)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        Playback = new FilePlayback(CallUuid, metadata.SampleRate, esl, EnqueueTextAsync, options, time);
+    }
+
+    public Guid TenantId { get; }
+
+    public string CallUuid { get; }
+
+    public StreamMetadata Metadata { get; }
+
+    public DateTimeOffset StartedAt { get; }
+
+    public ICallAgent Agent { get; }
+
+    public FilePlayback Playback { get; }
+
+    /// <summary>Caller frames of 20 ms received from FreeSWITCH.</summary>
+    public long FramesReceived => Interlocked.Read(ref _framesReceived);
+
+    private long _framesReceived;
+
+    /// <summary>Why the session ended: the hangup cause when the PBX reported one, else what ended the stream.</summary>
+    public string? EndReason => _hangupCause is null ? _endReason : "hangup:" + _hangupCause;
+
+    private string? _hangupCause;
+
+    /// <summary>Asks the session to end (host stopping, end_call, operator).</summary>
+    public void RequestStop(string reason)
+    {
+        Interlocked.CompareExchange(ref _endReason, reason, null);
+        _stop.Cancel();
+    }
+
+    /// <summary>Subscribes to the call's ESL events; done before the stream's audio flows.</summary>
+    public void SubscribeEvents() => _events ??= _esl.Subscribe(CallUuid);
+
+    public async Task RunAsync(CancellationToken hostStopping)
+    {
+        SubscribeEvents();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, _stop.Token);
+        linked.CancelAfter(_options.MaxCallDuration);
+        CancellationToken token = linked.Token;
+
+        Task receive = ReceiveLoopAsync(token);
+        Task events = EventLoopAsync(token);
+        Task send = SendLoopAsync(token);
+        Task agent = Agent.RunAsync(this, token);
+
+        Task first = await Task.WhenAny(receive, events, agent, Task.Delay(Timeout.Infinite, token));
+        if (first == receive && !events.IsCompleted)
+        {
+            // FreeSWITCH closes the stream as the channel hangs up: give the hangup event a moment to
+            // arrive so the conversation records the cause, not just "stream closed".
+            await Task.WhenAny(events, Task.Delay(HangupGrace, _time, CancellationToken.None));
+        }
+
+        if (first == agent)
+        {
+            Interlocked.CompareExchange(ref _endReason, "agent_finished", null);
+        }
+        else if (token.IsCancellationRequested)
+        {
+            Interlocked.CompareExchange(ref _endReason, hostStopping.IsCancellationRequested ? "server_stopping" : "max_duration", null);
+        }
+
+        await linked.CancelAsync();
+        _outgoing.Writer.TryComplete();
+        await CloseSocketAsync();
+        await AwaitQuietlyAsync(receive, events, send, agent);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Dispose();
+        _events?.Dispose();
+        Playback.Dispose();
+        while (_outgoing.Reader.TryRead(out OutgoingText text))
+        {
+            ArrayPool<byte>.Shared.Return(text.Buffer);
+        }
+
+        await Agent.DisposeAsync();
+        _socket.Dispose();
+    }
+
+    private ValueTask EnqueueTextAsync(OutgoingText text, CancellationToken cancellationToken) =>
+        _outgoing.Writer.WriteAsync(text, cancellationToken);
+
+    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(_options.MaxFrameBytes + 1);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                int length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length > _options.MaxFrameBytes)
+                    {
+                        await RejectAsync(WebSocketCloseStatus.MessageTooBig, $"frame exceeds {_options.MaxFrameBytes} bytes", "oversized_frame");
+                        return;
+                    }
+
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length, _options.MaxFrameBytes + 1 - length), cancellationToken);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    Interlocked.CompareExchange(ref _endReason, "stream_closed", null);
+                    return;
+                }
+
+                if (length > _options.MaxFrameBytes)
+                {
+                    await RejectAsync(WebSocketCloseStatus.MessageTooBig, $"frame exceeds {_options.MaxFrameBytes} bytes", "oversized_frame");
+                    return;
+                }
+
+                if (result.MessageType == WebSocketMessageType.Text)
+                {
+                    // send_text from the dialplan: nothing to do with it yet.
+                    continue;
+                }
+
+                if (length == 0 || length % _frameBytes != 0)
+                {
+                    await RejectAsync(
+                        WebSocketCloseStatus.InvalidPayloadData,
+                        $"binary frame of {length} bytes is not a whole number of 20 ms L16 frames ({_frameBytes} bytes)",
+                        "malformed_frame");
+                    return;
+                }
+
+                _metrics.AudioChunk(AudioDirection.In);
+                for (int offset = 0; offset < length; offset += _frameBytes)
+                {
+                    Agent.OnCallerAudio(buffer.AsSpan(offset, _frameBytes));
+                    Interlocked.Increment(ref _framesReceived);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (WebSocketException)
+        {
+            Interlocked.CompareExchange(ref _endReason, "stream_lost", null);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task SendLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (OutgoingText text in _outgoing.Reader.ReadAllAsync(cancellationToken))
+            {
+                try
+                {
+                    if (_socket.State == WebSocketState.Open)
+                    {
+                        await _socket.SendAsync(text.Buffer.AsMemory(0, text.Length), WebSocketMessageType.Text, true, cancellationToken);
+                        _metrics.AudioChunk(AudioDirection.Out);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(text.Buffer);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (WebSocketException)
+        {
+            Interlocked.CompareExchange(ref _endReason, "stream_lost", null);
+        }
+    }
+
+    private async Task EventLoopAsync(CancellationToken cancellationToken)
+    {
+        ChannelReader<EventSocketEvent> reader = _events!.Reader;
+        try
+        {
+            await foreach (EventSocketEvent e in reader.ReadAllAsync(cancellationToken))
+            {
+                switch (e.Name)
+                {
+                    case "CUSTOM" when e.Subclass == "mod_audio_stream::play":
+                        await Playback.OnPlayEventAsync(e, cancellationToken);
+                        break;
+                    case "DTMF":
+                        string? digit = e["DTMF-Digit"];
+                        if (!string.IsNullOrEmpty(digit))
+                        {
+                            Agent.OnDtmf(digit[0]);
+                        }
+
+                        break;
+                    case "CHANNEL_HANGUP" or "CHANNEL_HANGUP_COMPLETE":
+                        Interlocked.CompareExchange(ref _hangupCause, e["Hangup-Cause"] ?? "UNKNOWN", null);
+                        return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (EventSocketException ex)
+        {
+            // The ESL client reconnects on its own; a failed playback command must not end the call.
+            Log.PlaybackCommandFailed(_logger, CallUuid, ex);
+        }
+    }
+
+    private async Task RejectAsync(WebSocketCloseStatus status, string reason, string metricReason)
+    {
+        Interlocked.CompareExchange(ref _endReason, metricReason, null);
+        Log.StreamFrameRejected(_logger, CallUuid, TenantId, reason);
+        _metrics.MediaStreamRejected(metricReason);
+        try
+        {
+            using var timeout = new CancellationTokenSource(CloseTimeout);
+            await _socket.CloseAsync(status, reason, timeout.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task CloseSocketAsync()
+    {
+        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(CloseTimeout);
+            await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, _endReason ?? "call ended", timeout.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            _socket.Abort();
+        }
+    }
+
+    private static async Task AwaitQuietlyAsync(params Task[] tasks)
+    {
+        try
+        {
+            await Task.WhenAll(tasks).WaitAsync(CloseTimeout + CloseTimeout);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or TimeoutException or EventSocketException)
+        {
+            // Every loop classifies its own failure into the end reason; what is left here is shutdown noise.
+        }
+    }
+}

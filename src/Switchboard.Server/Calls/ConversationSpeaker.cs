@@ -1,0 +1,9 @@
+namespace Switchboard.Server.Calls;
+
+public enum ConversationSpeaker
+{
+    Caller,
+    Agent,
+    System,
+    Tool,
+}

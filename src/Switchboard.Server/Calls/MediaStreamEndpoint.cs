@@ -1,0 +1,207 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Microsoft.Extensions.Options;
+using Switchboard.Server.Observability;
+using Switchboard.Server.Telephony;
+using Switchboard.Server.Tenancy;
+
+namespace Switchboard.Server.Calls;
+
+/// <summary>
+/// <c>/stream/{domainUuid}/{callUuid}</c>: the WebSocket mod_audio_stream connects to. Checks the
+/// call's token and the tenant, reads the metadata frame, then hands the socket to a
+/// <see cref="CallSession"/>. Every refusal closes with a status and a reason the module reports in
+/// its <c>mod_audio_stream::disconnect</c> event, and touches nothing else.
+/// </summary>
+public static class MediaStreamEndpoint
+{
+    public static async Task HandleAsync(
+        HttpContext context,
+        Guid domainUuid,
+        string callUuid,
+        StreamTokens tokens,
+        TenantDirectory tenants,
+        CallRegistry registry,
+        PbxConnection pbx,
+        SwitchboardMetrics metrics,
+        IOptions<CallsOptions> options,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        IHostApplicationLifetime lifetime)
+    {
+        ILogger logger = loggers.CreateLogger("Switchboard.Server.Calls.MediaStream");
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("mod_audio_stream WebSocket expected", context.RequestAborted);
+            return;
+        }
+
+        CallsOptions settings = options.Value;
+        using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync();
+        using IDisposable? scope = logger.BeginCallScope(domainUuid, callUuid);
+
+        string? refusal = null;
+        string reason = "";
+        string? token = context.Request.Query["token"];
+        switch (tokens.Check(domainUuid, callUuid, token))
+        {
+            case StreamTokenCheck.Missing:
+                (refusal, reason) = ("token_missing", "stream token missing");
+                break;
+            case StreamTokenCheck.Invalid:
+                (refusal, reason) = ("token_invalid", "stream token invalid");
+                break;
+            case StreamTokenCheck.Expired:
+                (refusal, reason) = ("token_expired", "stream token expired");
+                break;
+        }
+
+        Tenant? tenant = null;
+        if (refusal is null)
+        {
+            tenant = await tenants.FindByIdAsync(domainUuid, context.RequestAborted);
+            if (tenant is null)
+            {
+                (refusal, reason) = ("unknown_tenant", "unknown tenant");
+            }
+            else if (!tenant.Enabled)
+            {
+                (refusal, reason) = ("tenant_disabled", "tenant disabled");
+            }
+        }
+
+        if (refusal is not null)
+        {
+            await RefuseAsync(socket, WebSocketCloseStatus.PolicyViolation, refusal, reason, metrics, logger, domainUuid, callUuid);
+            return;
+        }
+
+        (StreamMetadata? metadata, string? metadataError) = await ReadMetadataAsync(socket, settings, time, context.RequestAborted);
+        if (metadata is null || metadataError is not null)
+        {
+            await RefuseAsync(socket, WebSocketCloseStatus.InvalidPayloadData, "bad_metadata", metadataError ?? "metadata invalid", metrics, logger, domainUuid, callUuid);
+            return;
+        }
+
+        if (!string.Equals(metadata.CallUuid, callUuid, StringComparison.OrdinalIgnoreCase) || metadata.DomainUuid != domainUuid)
+        {
+            await RefuseAsync(socket, WebSocketCloseStatus.PolicyViolation, "bad_metadata", "metadata does not match the stream URL", metrics, logger, domainUuid, callUuid);
+            return;
+        }
+
+        var agent = new GreetingEchoAgent(metadata.SampleRate);
+        await using var session = new CallSession(domainUuid, metadata, socket, pbx.Client, agent, settings, metrics, time, logger);
+        if (!registry.TryAdd(session))
+        {
+            await RefuseAsync(socket, WebSocketCloseStatus.PolicyViolation, "duplicate_call", "call already has a stream", metrics, logger, domainUuid, callUuid);
+            return;
+        }
+
+        string tenantLabel = tenant!.DomainName;
+        metrics.CallStarted(tenantLabel);
+        Log.SessionStarted(logger, callUuid, domainUuid, metadata.CallerIdNumber ?? "");
+        try
+        {
+            await session.RunAsync(lifetime.ApplicationStopping);
+        }
+        finally
+        {
+            registry.Remove(session);
+            metrics.CallEnded(tenantLabel, "echo", session.EndReason ?? "ended");
+            Log.SessionEnded(logger, callUuid, domainUuid, session.EndReason ?? "ended", session.FramesReceived);
+        }
+    }
+
+    private static async Task<(StreamMetadata? Metadata, string? Error)> ReadMetadataAsync(
+        WebSocket socket, CallsOptions settings, TimeProvider time, CancellationToken aborted)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(settings.MaxTextBytes + 1);
+        try
+        {
+            using var timeout = new CancellationTokenSource(settings.MetadataTimeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, timeout.Token);
+            int length = 0;
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                if (length > settings.MaxTextBytes)
+                {
+                    return (null, $"metadata exceeds {settings.MaxTextBytes} bytes");
+                }
+
+                result = await socket.ReceiveAsync(buffer.AsMemory(length, settings.MaxTextBytes + 1 - length), linked.Token);
+                length += result.Count;
+            }
+            while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return (null, "closed before metadata");
+            }
+
+            if (result.MessageType != WebSocketMessageType.Text)
+            {
+                return (null, "metadata text frame expected first");
+            }
+
+            if (length > settings.MaxTextBytes)
+            {
+                return (null, $"metadata exceeds {settings.MaxTextBytes} bytes");
+            }
+
+            StreamMetadata? metadata = StreamMetadata.Parse(buffer.AsSpan(0, length));
+            if (metadata is null)
+            {
+                return (null, "metadata is not valid JSON");
+            }
+
+            if (metadata.SampleRate is not (8000 or 16000 or 24000 or 32000 or 48000))
+            {
+                return (null, $"unsupported stream rate {metadata.SampleRate}");
+            }
+
+            return (metadata, null);
+        }
+        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+        {
+            return (null, "no metadata within " + settings.MetadataTimeout.TotalSeconds + " s");
+        }
+        catch (WebSocketException)
+        {
+            return (null, "stream lost before metadata");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task RefuseAsync(
+        WebSocket socket,
+        WebSocketCloseStatus status,
+        string metricReason,
+        string reason,
+        SwitchboardMetrics metrics,
+        ILogger logger,
+        Guid domainUuid,
+        string callUuid)
+    {
+        metrics.MediaStreamRejected(metricReason);
+        Log.StreamRefused(logger, callUuid, domainUuid, reason);
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await socket.CloseAsync(status, reason, timeout.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            socket.Abort();
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace Switchboard.Server.Data.Migrations.Sqlite;
+
+/// <summary>SQLite schema history. Add a new file per change and append it here; never edit an applied one.</summary>
+internal static partial class SqliteMigrations
+{
+    public static IReadOnlyList<SchemaMigration> All { get; } =
+    [
+        new(1, "initial", V0001Initial),
+        new(2, "data_protection_keys", V0002DataProtectionKeys),
+    ];
+}

@@ -1,0 +1,192 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Switchboard.Protocols.FreeSwitch.EventSocket;
+using Switchboard.Server.Calls;
+using Switchboard.Server.Data;
+using Switchboard.Server.Tenancy;
+
+namespace Switchboard.Server.Telephony;
+
+/// <summary>
+/// Watches the PBX for calls parked on a secretary's extension (the dialplan in deploy/freeswitch
+/// answers and parks them) and starts mod_audio_stream towards our <c>/stream</c> endpoint with a
+/// signed per-call token and the call's metadata (freeswitch.md §5.11).
+/// </summary>
+public sealed partial class CallController : BackgroundService
+{
+    private readonly PbxConnection _pbx;
+    private readonly StreamTokens _tokens;
+    private readonly CallRegistry _registry;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly IServer _server;
+    private readonly TelephonyOptions _telephony;
+    private readonly CallsOptions _calls;
+    private readonly ILogger<CallController> _logger;
+    private string? _streamBase;
+
+    public CallController(
+        PbxConnection pbx,
+        StreamTokens tokens,
+        CallRegistry registry,
+        IServiceScopeFactory scopes,
+        IServer server,
+        IOptions<TelephonyOptions> telephony,
+        IOptions<CallsOptions> calls,
+        ILogger<CallController> logger)
+    {
+        _pbx = pbx;
+        _tokens = tokens;
+        _registry = registry;
+        _scopes = scopes;
+        _server = server;
+        _telephony = telephony.Value;
+        _calls = calls.Value;
+        _logger = logger;
+    }
+
+    /// <summary>Streams this controller started (for tests and metrics).</summary>
+    public long StreamsStarted => Interlocked.Read(ref _streamsStarted);
+
+    private long _streamsStarted;
+
+    /// <summary>Parked calls seen that belong to no secretary (left to the PBX).</summary>
+    public long CallsIgnored => Interlocked.Read(ref _callsIgnored);
+
+    private long _callsIgnored;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using EventSubscription events = _pbx.Client.Subscribe();
+        try
+        {
+            await foreach (EventSocketEvent e in events.Reader.ReadAllAsync(stoppingToken))
+            {
+                if (e.Name != "CHANNEL_PARK" || e.UniqueId is null)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await OnParkedAsync(e, stoppingToken);
+                }
+                catch (Exception ex) when (ex is EventSocketException or EventSocketCommandException or EventSocketDisconnectedException or DbUpdateException or TimeoutException)
+                {
+                    Log.StreamStartFailed(_logger, e.UniqueId, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task OnParkedAsync(EventSocketEvent parked, CancellationToken cancellationToken)
+    {
+        string callUuid = parked.UniqueId!;
+        if (_registry.Contains(callUuid) || parked["variable_switchboard_stream"] == "true")
+        {
+            return; // back in park after a transfer attempt: its stream is still running
+        }
+
+        string? destination = parked["Caller-Destination-Number"];
+        if (destination is null || !Guid.TryParse(parked["variable_domain_uuid"], out Guid domainUuid))
+        {
+            return;
+        }
+
+        SecretaryMatch? secretary = await FindSecretaryAsync(domainUuid, destination, cancellationToken);
+        if (secretary is null)
+        {
+            Interlocked.Increment(ref _callsIgnored);
+            return;
+        }
+
+        var metadata = new StreamMetadata
+        {
+            CallUuid = callUuid,
+            DomainUuid = domainUuid,
+            Domain = parked["variable_domain_name"] ?? parked["Caller-Context"],
+            Destination = destination,
+            CallerIdNumber = parked["Caller-Caller-ID-Number"],
+            CallerIdName = parked["Caller-Caller-ID-Name"],
+            SecretaryId = secretary.Value.SecretaryId,
+            SampleRate = _calls.StreamSampleRate,
+        };
+
+        string token = _tokens.Issue(domainUuid, callUuid, _calls.TokenLifetime);
+        string url = $"{StreamBase()}/stream/{domainUuid:D}/{callUuid}?token={token}";
+        EventSocketClient esl = _pbx.Client;
+
+        // Set explicitly: the module leaves these uninitialised when absent (freeswitch.md §5.3).
+        await esl.ApiAsync($"uuid_setvar_multi {callUuid} STREAM_MESSAGE_DEFLATE=true;STREAM_HEART_BEAT=15;STREAM_BUFFER_SIZE=20;switchboard_stream=true", cancellationToken);
+        try
+        {
+            await esl.AudioStreamStartAsync(callUuid, new Uri(url), AudioStreamMix.Mono, _calls.StreamSampleRate, metadata.ToCommandArgument(), cancellationToken);
+        }
+        catch (EventSocketCommandException ex)
+        {
+            Log.StreamStartRefused(_logger, callUuid, domainUuid, ex.Message);
+            return;
+        }
+
+        Interlocked.Increment(ref _streamsStarted);
+        Log.StreamStarted(_logger, callUuid, domainUuid, destination);
+    }
+
+    private async Task<SecretaryMatch?> FindSecretaryAsync(Guid domainUuid, string extension, CancellationToken cancellationToken)
+    {
+        await using AsyncServiceScope scope = _scopes.CreateAsyncScope();
+        TenantDirectory tenants = scope.ServiceProvider.GetRequiredService<TenantDirectory>();
+        Tenant? tenant = await tenants.FindByIdAsync(domainUuid, cancellationToken);
+        if (tenant is null || !tenant.Enabled)
+        {
+            return null;
+        }
+
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(domainUuid);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        Guid? secretaryId = await db.Secretaries.AsNoTracking()
+            .Where(s => s.Extension == extension && s.Enabled)
+            .Select(s => (Guid?)s.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        return secretaryId is null ? null : new SecretaryMatch(secretaryId.Value);
+    }
+
+    private string StreamBase()
+    {
+        if (_streamBase is not null)
+        {
+            return _streamBase;
+        }
+
+        string? configured = _telephony.StreamBaseUrl;
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return _streamBase = configured.TrimEnd('/');
+        }
+
+        string address = _server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("The server has no HTTP address; set Telephony:StreamBaseUrl.");
+        var uri = new Uri(address.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal));
+        string host = uri.Host is "localhost" ? "127.0.0.1" : uri.Host;
+        string scheme = uri.Scheme == "https" ? "wss" : "ws";
+        return _streamBase = $"{scheme}://{host}:{uri.Port}";
+    }
+
+    private readonly record struct SecretaryMatch(Guid SecretaryId);
+
+    private static partial class Log
+    {
+        [LoggerMessage(2111, LogLevel.Information, "Started the media stream of call {CallId} of tenant {TenantId} to {Destination}")]
+        public static partial void StreamStarted(ILogger logger, string callId, Guid tenantId, string destination);
+
+        [LoggerMessage(2112, LogLevel.Warning, "FreeSWITCH refused to start the media stream of call {CallId} of tenant {TenantId}: {Reply}")]
+        public static partial void StreamStartRefused(ILogger logger, string callId, Guid tenantId, string reply);
+
+        [LoggerMessage(2113, LogLevel.Warning, "Could not start the media stream of call {CallId}")]
+        public static partial void StreamStartFailed(ILogger logger, string callId, Exception exception);
+    }
+}

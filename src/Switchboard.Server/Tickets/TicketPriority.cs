@@ -1,0 +1,9 @@
+namespace Switchboard.Server.Tickets;
+
+public enum TicketPriority
+{
+    Low,
+    Normal,
+    High,
+    Urgent,
+}

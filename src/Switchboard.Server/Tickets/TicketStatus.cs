@@ -1,0 +1,9 @@
+namespace Switchboard.Server.Tickets;
+
+public enum TicketStatus
+{
+    Open,
+    InProgress,
+    Resolved,
+    Closed,
+}
