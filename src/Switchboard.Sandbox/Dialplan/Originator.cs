@@ -44,10 +44,12 @@ internal sealed class Originator
                 var (channel, cause) = CreateLeg(leg.Endpoint, variables, request);
                 if (channel is null)
                 {
-                    lastCause = cause!;
+                    lastCause = cause ?? "NORMAL_TEMPORARY_FAILURE";
                     continue;
                 }
 
+                // origination_uuid names the first leg created; later legs get their own UUIDs.
+                dial.Variables.RemoveAll(v => string.Equals(v.Key, "origination_uuid", StringComparison.OrdinalIgnoreCase));
                 legs.Add(channel);
             }
 

@@ -196,4 +196,52 @@ public sealed class SimulatedExtensionTests : IAsyncLifetime
         await human.HangupAsync();
         Assert.Equal("NORMAL_CLEARING", (await events.WaitForEventAsync("CHANNEL_HANGUP_COMPLETE", caller.Uuid))["Hangup-Cause"]);
     }
+
+    [Fact]
+    public async Task Failover_dial_string_tries_the_next_leg_when_the_first_is_busy()
+    {
+        _bed.Pbx.ConfigureExtension(SandboxTestBed.Domain, "1010", new SimulatedExtension { Behaviour = ExtensionBehaviour.Busy });
+        _bed.Pbx.ConfigureExtension(SandboxTestBed.Domain, "1011", new SimulatedExtension { AnswerDelay = TimeSpan.FromMilliseconds(50) });
+        await using var client = await _bed.ConnectAsync();
+        var uuid = Guid.NewGuid().ToString();
+
+        var reply = await client.ApiAsync($"originate {{origination_uuid={uuid}}}user/1010@{SandboxTestBed.Domain}|user/1011@{SandboxTestBed.Domain} &park()");
+
+        Assert.StartsWith("+OK ", reply, StringComparison.Ordinal);
+        var answered = _bed.Pbx.FindChannel(reply[4..^1])!;
+        Assert.Equal("sofia/internal/1011@example.com", answered.Name);
+    }
+
+    [Fact]
+    public async Task Simultaneous_legs_race_and_the_loser_hangs_up_with_lose_race()
+    {
+        _bed.Pbx.ConfigureExtension(SandboxTestBed.Domain, "1012", new SimulatedExtension { Behaviour = ExtensionBehaviour.NoAnswer });
+        _bed.Pbx.ConfigureExtension(SandboxTestBed.Domain, "1013", new SimulatedExtension { AnswerDelay = TimeSpan.FromMilliseconds(100) });
+        await using var events = await _bed.ListenAsync("CHANNEL_HANGUP_COMPLETE");
+        await using var client = await _bed.ConnectAsync();
+
+        var reply = await client.ApiAsync($"originate [origination_caller_id_number=111]user/1012@{SandboxTestBed.Domain},[origination_caller_id_number=222]user/1013@{SandboxTestBed.Domain} &park()");
+
+        Assert.StartsWith("+OK ", reply, StringComparison.Ordinal);
+        var winner = _bed.Pbx.FindChannel(reply[4..^1])!;
+        Assert.Equal("sofia/internal/1013@example.com", winner.Name);
+        Assert.Equal("222", winner.GetVariable("origination_caller_id_number"));
+        var loser = await events.WaitForEventAsync("CHANNEL_HANGUP_COMPLETE");
+        Assert.Equal("sofia/internal/1012@example.com", loser["Channel-Name"]);
+        Assert.Equal("LOSE_RACE", loser["Hangup-Cause"]);
+    }
+
+    [Fact]
+    public async Task Global_variables_with_another_separator_may_contain_commas_and_quoted_spaces()
+    {
+        _bed.Pbx.ConfigureExtension(SandboxTestBed.Domain, "1014", new SimulatedExtension { AnswerDelay = TimeSpan.FromMilliseconds(20) });
+        await using var client = await _bed.ConnectAsync();
+        var uuid = Guid.NewGuid().ToString();
+
+        var reply = await client.ApiAsync($"originate {{^^;origination_uuid={uuid};switchboard_list=a,b,c;origination_caller_id_name='Front Desk'}}user/1014@{SandboxTestBed.Domain} &park()");
+
+        Assert.Equal($"+OK {uuid}\n", reply);
+        Assert.Equal("a,b,c", await client.ApiAsync($"uuid_getvar {uuid} switchboard_list"));
+        Assert.Equal("Front Desk", _bed.Pbx.FindChannel(uuid)!.CallerIdName);
+    }
 }

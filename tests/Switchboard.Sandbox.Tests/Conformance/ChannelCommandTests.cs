@@ -162,6 +162,36 @@ public sealed class ChannelCommandTests(PbxTarget target) : ConformanceTest(targ
         Assert.Equal("park", leg.GetProperty("application").GetString());
     }
 
+    [Fact]
+    public async Task Dump_as_json_is_one_object_of_strings_with_the_channel_data()
+    {
+        var client = await ConnectAsync();
+        var uuid = await ParkAsync(client);
+
+        using var dump = JsonDocument.Parse(await client.ApiAsync($"uuid_dump {uuid} json"));
+
+        Assert.All(dump.RootElement.EnumerateObject(), p => Assert.Equal(JsonValueKind.String, p.Value.ValueKind));
+        Assert.Equal("CHANNEL_DATA", dump.RootElement.GetProperty("Event-Name").GetString());
+        Assert.Equal(uuid, dump.RootElement.GetProperty("Unique-ID").GetString());
+        Assert.Equal("loopback/7441-a", dump.RootElement.GetProperty("Channel-Name").GetString());
+        Assert.Equal(uuid, dump.RootElement.GetProperty("variable_uuid").GetString());
+    }
+
+    [Fact]
+    public async Task Park_answer_and_hupall_reply_as_mod_commands_does()
+    {
+        var client = await ConnectAsync();
+        var uuid = await ParkAsync(client);
+
+        Assert.Equal("+OK\n", await client.ApiAsync($"uuid_park {uuid}"));
+        Assert.Equal("+OK\n", await client.ApiAsync($"uuid_answer {uuid}"));
+        Assert.Equal("-ERROR\n", await client.ApiAsync($"uuid_answer {Guid.NewGuid()}"));
+        Assert.Equal("-ERR No such channel!\n", await client.ApiAsync($"uuid_park {Guid.NewGuid()}"));
+        Assert.Equal("+OK hangup all channels matching [switchboard_nobody]=[here] with cause: USER_BUSY\n",
+            await client.ApiAsync("hupall USER_BUSY switchboard_nobody here"));
+        Assert.Equal("true", await client.ApiAsync($"uuid_exists {uuid}"));
+    }
+
     private static List<string> Uuids(string json)
     {
         using var document = JsonDocument.Parse(json);
