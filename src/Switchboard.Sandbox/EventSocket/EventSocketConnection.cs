@@ -19,6 +19,7 @@ internal sealed class EventSocketConnection : IEventListener, IDisposable
     private const int MaxQueue = 100_000;
     private const int MaxMissed = 500;
     private const int MaxReplyBytes = 511;
+    private const int FlushThreshold = 256 * 1024;
     private const string Goodbye = "Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n";
     private static readonly TimeSpan AuthTimeout = TimeSpan.FromSeconds(25);
 
@@ -298,6 +299,7 @@ internal sealed class EventSocketConnection : IEventListener, IDisposable
 
     private async Task FlushEventsAsync(CancellationToken token)
     {
+        var pending = 0;
         while (_queue.TryDequeue(out var e))
         {
             Interlocked.Decrement(ref _queued);
@@ -316,6 +318,13 @@ internal sealed class EventSocketConnection : IEventListener, IDisposable
             var header = $"Content-Length: {payload.Length}\nContent-Type: text/event-{EventSubscription.FormatName(format)}\n\n";
             Write(header);
             _writer.Write(payload);
+            pending += payload.Length;
+            if (pending > FlushThreshold)
+            {
+                // A long backlog goes out in pieces rather than being buffered whole.
+                await _writer.FlushAsync(token);
+                pending = 0;
+            }
         }
 
         await _writer.FlushAsync(token);
