@@ -44,6 +44,7 @@ internal sealed class EventSocketConnection : IEventListener, IDisposable
     private volatile bool _readerDone;
     private volatile string? _killMessage;
     private bool _authed;
+    private bool _logging;
 
     public EventSocketConnection(Socket socket, SwitchCore core, ILogger logger, CancellationToken stopping)
     {
@@ -424,6 +425,7 @@ internal sealed class EventSocketConnection : IEventListener, IDisposable
             }
 
             var number = LogLevel(level);
+            _logging |= number >= 0;
             reply = number >= 0 ? $"+OK log level {level} [{number}]" : "-ERR invalid log level";
         }
         else if (StartsWith(line, "linger") || StartsWith(line, "nolinger"))
@@ -432,7 +434,9 @@ internal sealed class EventSocketConnection : IEventListener, IDisposable
         }
         else if (StartsWith(line, "nolog"))
         {
-            reply = "-ERR not loging";
+            // The sandbox writes no log/data frames; the flag only keeps the replies right.
+            reply = _logging ? "+OK no longer logging" : "-ERR not loging";
+            _logging = false;
         }
         else if (StartsWith(line, "event"))
         {
