@@ -89,6 +89,7 @@ public sealed class ApiReplyTests(PbxTarget target) : ConformanceTest(target)
         Assert.Equal("text/event-plain", e.Frame.ContentType);
         Assert.Equal(e.Frame.Body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Frame.Header("Content-Length"));
         Assert.Contains("\nJob-Command-Arg: no%20such%40uuid\n", text, StringComparison.Ordinal);
+        Assert.Contains("\nJob-Owner-UUID: _undef_\n", text, StringComparison.Ordinal);
         Assert.EndsWith("\nContent-Length: 5\n\nfalse", text, StringComparison.Ordinal);
         Assert.StartsWith("Event-Name: BACKGROUND_JOB\n", text, StringComparison.Ordinal);
     }
