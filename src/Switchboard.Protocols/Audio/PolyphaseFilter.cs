@@ -14,10 +14,11 @@ namespace Switchboard.Protocols.Audio;
 /// ±0.5 dB flatness is required up to there.</item>
 /// <item>Stopband edge exactly at the lower rate's Nyquist (4 kHz at 8 kHz): nothing that would alias (when
 /// decimating) or image (when interpolating) survives; the 20%-wide transition band is what keeps the filter short.</item>
-/// <item>70 dB stopband attenuation: 10 dB above the 60 dB acceptance target, and above the ~50 dB that
-/// G.711 itself preserves, so the resampler is never the weakest link. Kaiser β = 0.1102 (A − 8.7).</item>
+/// <item>70 dB stopband attenuation: 10 dB of margin over the 60 dB target and far below the ~38 dB SNR of
+/// G.711, so the resampler is never the weakest link on a telephone path. Kaiser β = 0.1102 (A − 8.7).</item>
 /// <item>Length from Kaiser's estimate N = (A − 7.95) / (2.285 Δω) + 1, rounded up so each branch has a
-/// multiple of 8 taps (a whole number of 256-bit float vectors); the extra taps only sharpen the filter.</item>
+/// multiple of 8 taps (a multiple of 4·M for pure decimation, so each of the M input planes gets a multiple
+/// of 4) to suit the vector kernels; the extra taps only sharpen the filter.</item>
 /// </list>
 /// Each branch is normalised to unity DC gain, which supplies the factor L lost to zero-stuffing and keeps
 /// a constant input from picking up a ripple at the input rate.
@@ -27,7 +28,6 @@ internal sealed class PolyphaseFilter
     internal const double StopbandAttenuationDb = 70;
     internal const double PassbandEdge = 0.8;
     internal const double StopbandEdge = 1.0;
-    private const int TapAlignment = 8;
 
     private static readonly ConcurrentDictionary<(int L, int M), PolyphaseFilter> Cache = new();
 
@@ -39,6 +39,7 @@ internal sealed class PolyphaseFilter
         {
             TapsPerPhase = 1;
             Coefficients = [1f];
+            PlaneCoefficients = Coefficients;
             return;
         }
 
@@ -48,7 +49,8 @@ internal sealed class PolyphaseFilter
         double transition = 2 * Math.PI * (StopbandEdge - PassbandEdge) * lowerNyquist;
         int estimate = (int)Math.Ceiling((StopbandAttenuationDb - 7.95) / (2.285 * transition)) + 1;
         int taps = (estimate + interpolation - 1) / interpolation;
-        TapsPerPhase = (taps + TapAlignment - 1) / TapAlignment * TapAlignment;
+        int alignment = interpolation == 1 ? 4 * decimation : 8;
+        TapsPerPhase = (taps + alignment - 1) / alignment * alignment;
         int length = TapsPerPhase * interpolation;
 
         double beta = 0.1102 * (StopbandAttenuationDb - 8.7);
@@ -80,6 +82,19 @@ internal sealed class PolyphaseFilter
                 Coefficients[(p * TapsPerPhase) + (TapsPerPhase - 1 - j)] = (float)(prototype[p + (j * interpolation)] / sum);
             }
         }
+
+        // For pure decimation the input is split into M planes (plane s holds every M-th sample from offset s);
+        // plane s meets taps s, s + M, s + 2M… of the branch.
+        PlaneCoefficients = Coefficients;
+        if (interpolation == 1)
+        {
+            int perPlane = TapsPerPhase / decimation;
+            PlaneCoefficients = new float[TapsPerPhase];
+            for (int k = 0; k < TapsPerPhase; k++)
+            {
+                PlaneCoefficients[((k % decimation) * perPlane) + (k / decimation)] = Coefficients[k];
+            }
+        }
     }
 
     /// <summary>Up-sampling factor L.</summary>
@@ -93,6 +108,9 @@ internal sealed class PolyphaseFilter
 
     /// <summary>L branches of <see cref="TapsPerPhase"/> reversed taps each.</summary>
     public float[] Coefficients { get; }
+
+    /// <summary>For L = 1: the branch regrouped by input plane, M runs of TapsPerPhase / M taps. Otherwise <see cref="Coefficients"/>.</summary>
+    public float[] PlaneCoefficients { get; }
 
     /// <summary>Group delay of the linear-phase prototype, in input samples.</summary>
     public double DelayInInputSamples => ((TapsPerPhase * Interpolation) - 1) / 2.0 / Interpolation;
