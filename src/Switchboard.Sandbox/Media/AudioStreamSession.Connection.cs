@@ -12,9 +12,28 @@ public sealed partial class AudioStreamSession
 
     private static readonly JsonWriterOptions BodyWriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>The session's one loop: connect, then receive (with the send loop beside it). Never throws.</summary>
     private async Task RunAsync()
     {
         await Task.Yield();
+        try
+        {
+            await RunConnectionAsync();
+        }
+        catch (Exception exception)
+        {
+            // A bug rather than a transport failure: classify it as an IO error so the stream is torn down once.
+            Log.StreamFailed(_logger, _channel.Uuid, exception);
+            TearDown(1, exception.Message);
+        }
+        finally
+        {
+            _outbound.Writer.TryComplete();
+        }
+    }
+
+    private async Task RunConnectionAsync()
+    {
         CancellationToken abort = _abort.Token;
         using var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = _options.HeartBeat ?? TimeSpan.Zero;
@@ -44,7 +63,7 @@ public sealed partial class AudioStreamSession
                 await socket.SendAsync(Encoding.UTF8.GetBytes(_options.Metadata), WebSocketMessageType.Text, endOfMessage: true, abort);
             }
         }
-        catch (Exception exception) when (!abort.IsCancellationRequested && exception is WebSocketException or TimeoutException or IOException or System.Net.Http.HttpRequestException or InvalidOperationException)
+        catch (Exception exception) when (!abort.IsCancellationRequested)
         {
             string reason = exception.InnerException?.Message ?? exception.Message;
             Log.StreamConnectFailed(_logger, _channel.Uuid, _options.Url, reason);
@@ -67,7 +86,7 @@ public sealed partial class AudioStreamSession
         }
 
         Log.StreamConnected(_logger, _channel.Uuid, _options.Url);
-        Fire(AudioStreamEvents.Connect, Encoding.UTF8.GetString(ConnectedBody));
+        Fire(AudioStreamEvents.Connect, ConnectedBody);
         _connected.TrySetResult(true);
 
         Task send = SendLoopAsync(socket, abort);
@@ -361,7 +380,17 @@ public sealed partial class AudioStreamSession
             _files.Add(path);
         }
 
-        WriteFile(path, decoded);
+        try
+        {
+            WriteFile(path, decoded);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The module does not check its file write either: the play event still names the file, and
+            // playing it fails later with "Error Opening File".
+            Log.StreamFileWriteFailed(_logger, _channel.Uuid, path, exception);
+        }
+
         return BuildBody(w =>
         {
             foreach (JsonProperty property in data.EnumerateObject())

@@ -24,7 +24,7 @@ public sealed partial class AudioStreamSession : IMediaBug, IAsyncDisposable
     private const int MessagePoolPrewarm = 8;
     private const int CloseTimeoutSeconds = 2;
 
-    private static readonly byte[] ConnectedBody = """{"status":"connected"}"""u8.ToArray();
+    private const string ConnectedBody = """{"status":"connected"}""";
 
     private readonly MediaChannel _channel;
     private readonly AudioStreamOptions _options;

@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(5308, LogLevel.Warning, "Audio stream for {ChannelUuid} could not delete {Path}")]
     public static partial void StreamFileNotDeleted(ILogger logger, string channelUuid, string path, Exception exception);
 
+    [LoggerMessage(5311, LogLevel.Warning, "Audio stream for {ChannelUuid} could not write {Path}")]
+    public static partial void StreamFileWriteFailed(ILogger logger, string channelUuid, string path, Exception exception);
+
     [LoggerMessage(5309, LogLevel.Warning, "Recording {Path} failed and was stopped")]
     public static partial void RecorderFailed(ILogger logger, string path, Exception exception);
 

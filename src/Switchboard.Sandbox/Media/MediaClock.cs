@@ -8,12 +8,17 @@ namespace Switchboard.Sandbox.Media;
 /// <see cref="TimeProvider"/> ticks every registered participant (hundreds of calls share one timer).
 /// Ticks are counted from elapsed time, so a late wake-up runs the missed ticks at once (at most
 /// <see cref="MaxCatchUpTicks"/>; beyond that ticks are skipped and counted), keeping 50 frames/s on average.
+/// The timer's continuations run on the thread pool: a host that starves its pool delays the media.
 /// A tick allocates nothing.
 /// </summary>
 public sealed class MediaClock : IAsyncDisposable
 {
-    /// <summary>Most ticks run back to back after a late wake-up (100 ms).</summary>
-    public const int MaxCatchUpTicks = 5;
+    /// <summary>
+    /// Most ticks run back to back after a late wake-up (500 ms). Like RTP that queues up in a socket while a
+    /// busy host is not scheduled, late frames arrive in a burst rather than getting lost; only a longer stall
+    /// drops audio.
+    /// </summary>
+    public const int MaxCatchUpTicks = 25;
 
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;

@@ -93,14 +93,22 @@ public sealed class PlaybackQueue : IDisposable
         }
     }
 
-    /// <summary>Queues a playback (<c>sendmsg execute playback</c> or <c>uuid_broadcast</c>). Thread-safe.</summary>
-    public void Enqueue(string path, PlaybackOrigin origin, string? applicationUuid = null)
+    /// <summary>
+    /// Queues a playback (<c>sendmsg execute playback</c> or <c>uuid_broadcast</c>). Thread-safe. False when the
+    /// channel has been hung up meanwhile (nothing is queued).
+    /// </summary>
+    public bool Enqueue(string path, PlaybackOrigin origin, string? applicationUuid = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_disposed)
+            {
+                return false;
+            }
+
             _queue.Enqueue(new Item(path, origin, applicationUuid, origin == PlaybackOrigin.Broadcast ? BroadcastLeadFrames : 0));
+            return true;
         }
     }
 

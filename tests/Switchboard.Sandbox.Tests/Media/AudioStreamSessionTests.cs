@@ -366,4 +366,27 @@ public sealed class AudioStreamSessionTests : IAsyncLifetime
         Assert.Contains(notifications, n => n is { Kind: PlaybackNotificationKind.Stopped, Status: "done" } && n.Path == files[0]);
         Assert.Contains(notifications, n => n is { Kind: PlaybackNotificationKind.Failed, Error: "FILE NOT FOUND" } && n.Path == files[1]);
     }
+
+    [Fact]
+    public async Task A_file_that_cannot_be_written_is_still_announced_and_then_fails_to_play()
+    {
+        string missingDirectory = Path.Combine(_bed.Directory, "no-such-dir");
+        var session = new AudioStreamSession(_channel, new AudioStreamOptions { Url = _server.Url(), TempDirectory = missingDirectory }, _events.Sink);
+        Assert.True(session.TryStart());
+        StreamConnection connection = await _server.AcceptAsync();
+        Assert.True(await session.Connection.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        await connection.SendTextAsync(StreamAudio(new byte[320]));
+        using JsonDocument body = JsonDocument.Parse(await _events.NextAsync(AudioStreamEvents.Play));
+        string file = body.RootElement.GetProperty("file").GetString()!;
+        Assert.Equal(Path.Combine(missingDirectory, ChannelUuid + "_0.tmp.r8"), file);
+        Assert.False(File.Exists(file));
+        Assert.Equal(AudioStreamState.Connected, session.State);
+
+        var notifications = new List<PlaybackNotification>();
+        _channel.Playback.Notified += notifications.Add;
+        _channel.Playback.Enqueue(file, PlaybackOrigin.SendMessage);
+        _bed.Tick(2);
+        Assert.Equal(PlaybackNotificationKind.Failed, Assert.Single(notifications).Kind);
+    }
 }

@@ -173,4 +173,33 @@ public sealed class MediaChannelTests : IAsyncLifetime
         WavAudio audio = WavFile.Read(file);
         Assert.Equal(1600, audio.Samples.Length);
     }
+
+    [Fact]
+    public async Task A_live_sink_hands_what_the_party_hears_to_another_thread_and_drops_the_oldest_when_full()
+    {
+        await using var channel = new MediaChannel("browser", _bed.Clock);
+        var sink = new LiveAudioSink(LiveAudioDirection.Heard, TimeSpan.FromMilliseconds(100));
+        channel.AttachBug(sink);
+        channel.Playback.Enqueue(_bed.ToneFile("prompt.r8", 1000, frames: 20), PlaybackOrigin.SendMessage);
+        _bed.Tick(3);
+
+        var heard = new short[480];
+        Assert.Equal(480, sink.Read(heard));
+        Assert.True(AudioAnalysis.IsSilent(heard.AsSpan(0, 160)));
+        Assert.True(AudioAnalysis.HasTone(heard.AsSpan(160, 320), 1000));
+        Assert.Equal(0, sink.Read(heard));
+
+        _bed.Tick(8); // 160 ms into a 100 ms buffer
+        Assert.Equal(800, sink.BufferedSamples);
+        Assert.Equal(480, sink.DroppedSamples);
+    }
+
+    [Fact]
+    public async Task Playback_cannot_be_queued_on_a_hung_up_channel()
+    {
+        var channel = new MediaChannel("gone", _bed.Clock);
+        await channel.DisposeAsync();
+        Assert.False(channel.Playback.Enqueue("local_stream://moh", PlaybackOrigin.Broadcast));
+        Assert.True(channel.IsDisposed);
+    }
 }

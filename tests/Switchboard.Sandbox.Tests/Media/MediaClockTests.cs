@@ -96,7 +96,7 @@ public sealed class MediaClockTests
     }
 
     [Fact]
-    public async Task A_late_wake_up_catches_up_at_most_five_ticks_and_counts_the_rest_as_skipped()
+    public async Task A_late_wake_up_catches_up_at_most_MaxCatchUpTicks_and_counts_the_rest_as_skipped()
     {
         var time = new ManualTimeProvider();
         await using var clock = new MediaClock(time);
@@ -106,23 +106,23 @@ public sealed class MediaClockTests
         clock.Start();
 
         // The timer may run the loop inline in Advance, so the first period is advanced on another thread,
-        // which then sits in the stuck tick 1 while 10 more periods pass.
+        // which then sits in the stuck tick 1 while MaxCatchUpTicks + 10 more periods pass.
         Task firstPeriod = Task.Run(() => time.Advance(TimeSpan.FromMilliseconds(20)));
         await participant.FirstTickStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        time.Advance(TimeSpan.FromMilliseconds(200));
+        time.Advance(TimeSpan.FromMilliseconds(20 * (MediaClock.MaxCatchUpTicks + 10)));
         gate.Set();
         await firstPeriod.WaitAsync(TimeSpan.FromSeconds(10));
 
         var ticks = new List<long>();
-        for (int i = 0; i < 6; i++)
+        for (int i = 0; i < MediaClock.MaxCatchUpTicks + 1; i++)
         {
             ticks.Add(await participant.NextTickAsync());
         }
 
         await clock.DisposeAsync();
-        Assert.Equal([1, 2, 3, 4, 5, 6], ticks);
-        Assert.Equal(6, clock.TickCount);
-        Assert.Equal(5, clock.SkippedTicks);
+        Assert.Equal(Enumerable.Range(1, 26).Select(t => (long)t), ticks);
+        Assert.Equal(26, clock.TickCount);
+        Assert.Equal(10, clock.SkippedTicks);
     }
 
     [Fact]
