@@ -13,6 +13,10 @@ public sealed class GreetingEchoAgent : ICallAgent
 {
     private const int MaxUtteranceSeconds = 8;
 
+    // Speech is only confirmed after the VAD's minimum duration: keep that much audio from before the
+    // decision so the start of the words is not cut.
+    private const int PreRollFrames = 10;
+
     private readonly int _sampleRate;
     private readonly int _maxUtteranceBytes;
     private readonly EnergyVad _vad;
@@ -23,6 +27,9 @@ public sealed class GreetingEchoAgent : ICallAgent
     private readonly Channel<bool> _bargeIns = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
+    private readonly byte[] _preRoll;
+    private int _preRollNext;
+    private int _preRollCount;
     private byte[]? _capture;
     private int _captureBytes;
     private CallSession? _session;
@@ -32,7 +39,11 @@ public sealed class GreetingEchoAgent : ICallAgent
         _sampleRate = sampleRate;
         _maxUtteranceBytes = sampleRate * 2 * MaxUtteranceSeconds;
         _vad = new EnergyVad();
+        _preRoll = new byte[PreRollFrames * Pcm16.BytesPerFrame(sampleRate)];
     }
+
+    /// <summary>True once the greeting was handed to playback.</summary>
+    public bool Greeted { get; private set; }
 
     /// <summary>Utterances heard and repeated (for tests).</summary>
     public int UtterancesEchoed { get; private set; }
@@ -52,12 +63,27 @@ public sealed class GreetingEchoAgent : ICallAgent
 
             _capture ??= ArrayPool<byte>.Shared.Rent(_maxUtteranceBytes);
             _captureBytes = 0;
+            int frameBytes = frame.Length;
+            for (int i = _preRollCount; i > 0; i--)
+            {
+                int slot = (_preRollNext - i + PreRollFrames) % PreRollFrames;
+                _preRoll.AsSpan(slot * frameBytes, frameBytes).CopyTo(_capture.AsSpan(_captureBytes));
+                _captureBytes += frameBytes;
+            }
+
+            _preRollCount = 0;
         }
 
         if (_capture is not null && _vad.IsSpeaking && _captureBytes + frame.Length <= _maxUtteranceBytes)
         {
             frame.CopyTo(_capture.AsSpan(_captureBytes));
             _captureBytes += frame.Length;
+        }
+        else if (!_vad.IsSpeaking && frame.Length * PreRollFrames == _preRoll.Length)
+        {
+            frame.CopyTo(_preRoll.AsSpan(_preRollNext * frame.Length));
+            _preRollNext = (_preRollNext + 1) % PreRollFrames;
+            _preRollCount = Math.Min(_preRollCount + 1, PreRollFrames);
         }
 
         if (vadEvent == VadEvent.SpeechEnded && _capture is not null)
@@ -80,6 +106,7 @@ public sealed class GreetingEchoAgent : ICallAgent
         _session = session;
         await session.Playback.WriteAsync(Chime(_sampleRate), cancellationToken);
         await session.Playback.FlushAsync(cancellationToken);
+        Greeted = true;
 
         Task<bool> bargeIn = _bargeIns.Reader.WaitToReadAsync(cancellationToken).AsTask();
         Task<bool> utterance = _utterances.Reader.WaitToReadAsync(cancellationToken).AsTask();

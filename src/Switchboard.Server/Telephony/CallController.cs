@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
@@ -56,7 +58,37 @@ public sealed partial class CallController : BackgroundService
 
     private long _callsIgnored;
 
+    /// <summary>Times the parked calls were re-read from the PBX after an Event Socket reconnect.</summary>
+    public long Resyncs => Interlocked.Read(ref _resyncs);
+
+    private long _resyncs;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reconnected = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        bool wasConnected = _pbx.IsConnected;
+        void OnState(EventSocketState state)
+        {
+            if (state == EventSocketState.Connected && wasConnected)
+            {
+                reconnected.Writer.TryWrite(true);
+            }
+
+            wasConnected |= state == EventSocketState.Connected;
+        }
+
+        _pbx.Client.StateChanged += OnState;
+        try
+        {
+            await Task.WhenAll(WatchParkedCallsAsync(stoppingToken), ResyncAfterReconnectsAsync(reconnected.Reader, stoppingToken));
+        }
+        finally
+        {
+            _pbx.Client.StateChanged -= OnState;
+        }
+    }
+
+    private async Task WatchParkedCallsAsync(CancellationToken stoppingToken)
     {
         using EventSubscription events = _pbx.Client.Subscribe();
         try
@@ -68,13 +100,49 @@ public sealed partial class CallController : BackgroundService
                     continue;
                 }
 
+                if (_registry.Contains(e.UniqueId) || e["variable_switchboard_stream"] == "true")
+                {
+                    continue; // back in park after a transfer attempt: its stream is still running
+                }
+
+                if (!Guid.TryParse(e["variable_domain_uuid"], out Guid domainUuid))
+                {
+                    continue;
+                }
+
+                var call = new ParkedCall(
+                    e.UniqueId,
+                    domainUuid,
+                    e["variable_domain_name"] ?? e["Caller-Context"],
+                    e["Caller-Destination-Number"],
+                    e["Caller-Caller-ID-Number"],
+                    e["Caller-Caller-ID-Name"]);
+                await TryStartStreamAsync(call, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// FreeSWITCH keeps no events for a disconnected client, so calls that parked while the Event Socket
+    /// was down are found with <c>show channels as json</c> once it is back (freeswitch.md §1.11).
+    /// </summary>
+    private async Task ResyncAfterReconnectsAsync(ChannelReader<bool> reconnected, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (bool _ in reconnected.ReadAllAsync(stoppingToken))
+            {
                 try
                 {
-                    await OnParkedAsync(e, stoppingToken);
+                    await ResyncAsync(stoppingToken);
+                    Interlocked.Increment(ref _resyncs);
                 }
-                catch (Exception ex) when (ex is EventSocketException or EventSocketCommandException or EventSocketDisconnectedException or DbUpdateException or TimeoutException)
+                catch (Exception ex) when (ex is EventSocketException or EventSocketCommandException or EventSocketDisconnectedException or JsonException or TimeoutException)
                 {
-                    Log.StreamStartFailed(_logger, e.UniqueId, ex);
+                    Log.ResyncFailed(_logger, ex);
                 }
             }
         }
@@ -83,16 +151,56 @@ public sealed partial class CallController : BackgroundService
         }
     }
 
-    private async Task OnParkedAsync(EventSocketEvent parked, CancellationToken cancellationToken)
+    private async Task ResyncAsync(CancellationToken cancellationToken)
     {
-        string callUuid = parked.UniqueId!;
-        if (_registry.Contains(callUuid) || parked["variable_switchboard_stream"] == "true")
+        EventSocketClient esl = _pbx.Client;
+        string listing = await esl.ApiAsync("show channels as json", cancellationToken);
+        using JsonDocument document = JsonDocument.Parse(listing);
+        if (!document.RootElement.TryGetProperty("rows", out JsonElement rows))
         {
-            return; // back in park after a transfer attempt: its stream is still running
+            return;
         }
 
-        string? destination = parked["Caller-Destination-Number"];
-        if (destination is null || !Guid.TryParse(parked["variable_domain_uuid"], out Guid domainUuid))
+        foreach (JsonElement row in rows.EnumerateArray())
+        {
+            string? uuid = Text(row, "uuid");
+            if (uuid is null || Text(row, "application") != "park" || _registry.Contains(uuid))
+            {
+                continue;
+            }
+
+            if (await esl.GetVarAsync(uuid, "switchboard_stream", cancellationToken) == "true"
+                || !Guid.TryParse(await esl.GetVarAsync(uuid, "domain_uuid", cancellationToken), out Guid domainUuid))
+            {
+                continue;
+            }
+
+            var call = new ParkedCall(uuid, domainUuid, Text(row, "context"), Text(row, "dest"), Text(row, "cid_num"), Text(row, "cid_name"));
+            await TryStartStreamAsync(call, cancellationToken);
+        }
+
+        static string? Text(JsonElement row, string name) =>
+            row.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    }
+
+    private async Task TryStartStreamAsync(ParkedCall call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await StartStreamAsync(call, cancellationToken);
+        }
+        catch (Exception ex) when (ex is EventSocketException or EventSocketCommandException or EventSocketDisconnectedException or DbUpdateException or TimeoutException)
+        {
+            Log.StreamStartFailed(_logger, call.Uuid, ex);
+        }
+    }
+
+    private async Task StartStreamAsync(ParkedCall call, CancellationToken cancellationToken)
+    {
+        string callUuid = call.Uuid;
+        Guid domainUuid = call.DomainUuid;
+        string? destination = call.Destination;
+        if (destination is null)
         {
             return;
         }
@@ -108,10 +216,10 @@ public sealed partial class CallController : BackgroundService
         {
             CallUuid = callUuid,
             DomainUuid = domainUuid,
-            Domain = parked["variable_domain_name"] ?? parked["Caller-Context"],
+            Domain = call.Domain,
             Destination = destination,
-            CallerIdNumber = parked["Caller-Caller-ID-Number"],
-            CallerIdName = parked["Caller-Caller-ID-Name"],
+            CallerIdNumber = call.CallerIdNumber,
+            CallerIdName = call.CallerIdName,
             SecretaryId = secretary.Value.SecretaryId,
             SampleRate = _calls.StreamSampleRate,
         };
@@ -178,6 +286,8 @@ public sealed partial class CallController : BackgroundService
 
     private readonly record struct SecretaryMatch(Guid SecretaryId);
 
+    private sealed record ParkedCall(string Uuid, Guid DomainUuid, string? Domain, string? Destination, string? CallerIdNumber, string? CallerIdName);
+
     private static partial class Log
     {
         [LoggerMessage(2111, LogLevel.Information, "Started the media stream of call {CallId} of tenant {TenantId} to {Destination}")]
@@ -188,5 +298,8 @@ public sealed partial class CallController : BackgroundService
 
         [LoggerMessage(2113, LogLevel.Warning, "Could not start the media stream of call {CallId}")]
         public static partial void StreamStartFailed(ILogger logger, string callId, Exception exception);
+
+        [LoggerMessage(2114, LogLevel.Warning, "Could not re-read the parked calls after the Event Socket reconnected")]
+        public static partial void ResyncFailed(ILogger logger, Exception exception);
     }
 }
