@@ -50,8 +50,11 @@ internal sealed class ChannelMedia : IAsyncDisposable
     /// <summary>Whether playback is queued or playing.</summary>
     public bool PlaybackBusy => _media.Playback.IsPlaying || _media.Playback.QueuedCount > 0;
 
-    /// <summary>Queues a playback: a sendmsg execute starts on the next tick, a broadcast after its lead frames.</summary>
-    public void Enqueue(string path, bool broadcast, string applicationUuid) =>
+    /// <summary>
+    /// Queues a playback: a sendmsg execute starts on the next tick, a broadcast after its lead frames. False when the
+    /// media is already hung up.
+    /// </summary>
+    public bool Enqueue(string path, bool broadcast, string applicationUuid) =>
         _media.Playback.Enqueue(path, broadcast ? PlaybackOrigin.Broadcast : PlaybackOrigin.SendMessage, applicationUuid);
 
     public void BreakPlayback(bool all) => _media.Playback.Break(all);

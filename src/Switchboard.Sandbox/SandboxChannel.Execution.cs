@@ -590,7 +590,10 @@ public sealed partial class SandboxChannel
             EventUuidName = message.Get("event-uuid-name"),
         };
         _playbacks[pending.ApplicationUuid] = pending;
-        Media.Enqueue(path, broadcast, pending.ApplicationUuid);
+        if (!Media.Enqueue(path, broadcast, pending.ApplicationUuid))
+        {
+            Complete(pending, "FILE NOT FOUND");
+        }
     }
 
     /// <summary>Queues a dialplan <c>playback</c> (the app waits for <see cref="PendingPlayback.Done"/>).</summary>
@@ -598,7 +601,11 @@ public sealed partial class SandboxChannel
     {
         var pending = new PendingPlayback(applicationUuid, path, null, 1, broadcast: false);
         _playbacks[applicationUuid] = pending;
-        Media.Enqueue(path, broadcast: false, applicationUuid);
+        if (!Media.Enqueue(path, broadcast: false, applicationUuid))
+        {
+            Complete(pending, "FILE NOT FOUND");
+        }
+
         return pending;
     }
 
@@ -656,8 +663,10 @@ public sealed partial class SandboxChannel
                         && _core.Time.GetElapsedTime(pending.StartedAt) >= TimeSpan.FromMilliseconds(500))
                     {
                         pending.Started = false;
-                        Media.Enqueue(pending.Path, pending.Broadcast, pending.ApplicationUuid);
-                        return;
+                        if (Media.Enqueue(pending.Path, pending.Broadcast, pending.ApplicationUuid))
+                        {
+                            return;
+                        }
                     }
 
                     FirePrivateCommand(pending.Message);
