@@ -56,6 +56,6 @@ public sealed record SimulatedExtension
     /// <summary>What the human says: the audio this phone sends.</summary>
     public CallerAudio Voice { get; init; } = CallerAudio.Tone(440);
 
-    /// <summary>Display name of the phone (its caller id name when it calls or is listed).</summary>
+    /// <summary>Display name the phone answers with (the leg's <c>Caller-Callee-ID-Name</c> from the answer on).</summary>
     public string? DisplayName { get; init; }
 }

@@ -41,6 +41,12 @@ internal static class PhoneScript
                     await Task.Delay(phone.AnswerDelay, core.Time, token);
                     lock (core.Sync)
                     {
+                        if (phone.DisplayName is { } display)
+                        {
+                            // The 200 OK's display name becomes the callee id of the leg.
+                            leg.Profile.CalleeIdName = display;
+                        }
+
                         if (!leg.MarkAnswered())
                         {
                             return;
