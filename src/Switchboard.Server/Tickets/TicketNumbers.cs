@@ -14,11 +14,37 @@ namespace Switchboard.Server.Tickets;
 /// </summary>
 public static class TicketNumbers
 {
+    // SQLite has one writer anyway; under heavy contention Microsoft.Data.Sqlite's busy retry can re-issue
+    // BEGIN inside the transaction its own failed attempt left open ("cannot start a transaction within a
+    // transaction"). The embedded store is single-node, so writers of this process take turns here instead.
+    private static readonly SemaphoreSlim SqliteWriters = new(1, 1);
+
     /// <summary>
     /// Numbers <paramref name="ticket"/> and inserts it for the context's current tenant, in a transaction of its
     /// own or the caller's. Returns the number.
     /// </summary>
     public static async Task<long> AddAsync(SwitchboardDbContext db, Ticket ticket, CancellationToken cancellationToken)
+    {
+        bool serialize = !db.IsPostgres && db.Database.CurrentTransaction is null;
+        if (serialize)
+        {
+            await SqliteWriters.WaitAsync(cancellationToken);
+        }
+
+        try
+        {
+            return await AddInTransactionAsync(db, ticket, cancellationToken);
+        }
+        finally
+        {
+            if (serialize)
+            {
+                SqliteWriters.Release();
+            }
+        }
+    }
+
+    private static async Task<long> AddInTransactionAsync(SwitchboardDbContext db, Ticket ticket, CancellationToken cancellationToken)
     {
         IDbContextTransaction? own = db.Database.CurrentTransaction is null
             ? await db.Database.BeginTransactionAsync(cancellationToken)
