@@ -82,6 +82,13 @@ public sealed class SandboxPbx : IAsyncDisposable
         return Task.FromResult(_core.PlaceInboundCall(request));
     }
 
+    /// <summary>
+    /// Cuts every Event Socket client connection (a network failure or a restart of mod_event_socket). Calls are
+    /// not affected, as on FreeSWITCH; clients may connect again at once. Returns how many were cut.
+    /// </summary>
+    public int DropEventSocketConnections() =>
+        _server?.DropConnections() ?? throw new InvalidOperationException("The sandbox is not started.");
+
     /// <summary>The live channel with that UUID, if any.</summary>
     public SandboxChannel? FindChannel(string uuid) => _core.Channels.TryGet(uuid, out var channel) ? channel : null;
 

@@ -26,6 +26,19 @@ internal sealed class EventSocketServer : IAsyncDisposable
 
     public int ConnectionCount => _connections.Count;
 
+    /// <summary>Cuts every client connection at once, as a network failure would; the listener stays up.</summary>
+    public int DropConnections()
+    {
+        int dropped = 0;
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Abort();
+            dropped++;
+        }
+
+        return dropped;
+    }
+
     public void Start()
     {
         _listener.Start(512);
