@@ -32,6 +32,7 @@ internal sealed class SwitchCore : IDisposable
         Originator = new Originator(this);
         Work = new BackgroundWork(Logger);
         MediaClock = new MediaClock(Time, loggerFactory.CreateLogger<MediaClock>());
+        Events.MediaClock = MediaClock;
         StartedAt = Time.GetUtcNow();
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Switchboard.Sandbox.Media;
 
 namespace Switchboard.Sandbox.Events;
 
@@ -29,8 +30,12 @@ internal sealed class EventFactory
 
     public string IPv6 { get; init; } = "::1";
 
-    /// <summary>Microseconds since the Unix epoch, from the injected clock.</summary>
-    public long NowMicroseconds => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / 10;
+    /// <summary>Microseconds since the Unix epoch: the media time inside a media tick, else the injected clock.</summary>
+    public long NowMicroseconds =>
+        ((MediaClock is { } clock && clock.TryGetTickTime(out DateTimeOffset tickTime) ? tickTime : _time.GetUtcNow()) - DateTimeOffset.UnixEpoch).Ticks / 10;
+
+    /// <summary>The PBX's media clock, once created.</summary>
+    public MediaClock? MediaClock { get; set; }
 
     public SandboxEvent Create(int type, EventOrigin origin, string? subclass = null)
     {

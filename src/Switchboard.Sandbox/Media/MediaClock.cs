@@ -30,6 +30,19 @@ public sealed class MediaClock : IAsyncDisposable
     private int _version;
     private int _snapshotVersion = -1;
     private long _tick;
+    private DateTimeOffset? _origin;
+
+    // The media time of the running tick and the thread running it: events fired from a tick carry it, so a
+    // burst of catch-up ticks on a loaded machine still shows the 20 ms spacing FreeSWITCH's media thread would.
+    private DateTimeOffset _tickTime;
+    private int _tickThread;
+
+    /// <summary>The media time of the tick being run, when the caller is inside it (a callback of a tick).</summary>
+    public bool TryGetTickTime(out DateTimeOffset time)
+    {
+        time = _tickTime;
+        return Volatile.Read(ref _tickThread) == Environment.CurrentManagedThreadId;
+    }
     private long _skippedTicks;
     private long _tickTicksTotal;
     private CancellationTokenSource? _stopping;
@@ -109,6 +122,7 @@ public sealed class MediaClock : IAsyncDisposable
 
             // The timer and the time origin exist before Start returns, so time that passes after it counts.
             var timer = new PeriodicTimer(MediaFormat.FrameDuration, _timeProvider);
+            _origin = _timeProvider.GetUtcNow() - (MediaFormat.FrameDuration * _tick);
             _loop = RunAsync(timer, _timeProvider.GetTimestamp(), _stopping.Token);
         }
     }
@@ -125,6 +139,8 @@ public sealed class MediaClock : IAsyncDisposable
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
             RefreshSnapshot();
             long tick = _tick + 1;
+            _tickTime = _origin is { } origin ? origin + (MediaFormat.FrameDuration * tick) : _timeProvider.GetUtcNow();
+            Volatile.Write(ref _tickThread, Environment.CurrentManagedThreadId);
             IMediaParticipant[] participants = _snapshot;
             int count = _snapshotCount;
             for (int i = 0; i < count; i++)
@@ -163,6 +179,7 @@ public sealed class MediaClock : IAsyncDisposable
                 }
             }
 
+            Volatile.Write(ref _tickThread, 0);
             Interlocked.Exchange(ref _tick, tick);
             Interlocked.Add(ref _tickTicksTotal, System.Diagnostics.Stopwatch.GetTimestamp() - started);
         }
