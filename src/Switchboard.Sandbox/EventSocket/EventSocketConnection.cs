@@ -133,6 +133,27 @@ internal sealed class EventSocketConnection : IEventListener, IDisposable
         _commandSlots.Dispose();
     }
 
+    /// <summary>
+    /// Cuts the connection as a network failure would: nothing more reaches the client (not the reply of a
+    /// command in progress, not a disconnect notice), then the connection winds down.
+    /// </summary>
+    public void Sever()
+    {
+        try
+        {
+            _socket.LingerState = new LingerOption(true, 0);
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        Abort();
+    }
+
     /// <summary>Closes the connection from outside (server shutdown).</summary>
     public void Abort()
     {

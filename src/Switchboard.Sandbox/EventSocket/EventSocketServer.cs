@@ -32,7 +32,7 @@ internal sealed class EventSocketServer : IAsyncDisposable
         int dropped = 0;
         foreach (var connection in _connections.Keys)
         {
-            connection.Abort();
+            connection.Sever();
             dropped++;
         }
 

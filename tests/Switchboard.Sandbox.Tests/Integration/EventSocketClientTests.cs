@@ -48,6 +48,72 @@ public sealed class EventSocketClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_connection_dropped_mid_command_fails_that_command_and_the_client_reconnects_and_resubscribes()
+    {
+        _bed.Pbx.ConfigureExtension(SandboxTestBed.Domain, "1003", new SimulatedExtension { Behaviour = ExtensionBehaviour.NoAnswer });
+        long reconnects = _client.ReconnectCount;
+
+        // A blocking api originate holds the FreeSWITCH connection (freeswitch.md §1.4) until the drop.
+        Task<string> pending = _client.ApiAsync($"originate {{originate_timeout=30}}user/1003@{SandboxTestBed.Domain} &park()", CancellationToken.None);
+        await _bed.Pbx.WaitForChannelAsync(c => c.DestinationNumber == "1003").WaitAsync(Timeout);
+        Assert.True(_bed.Pbx.DropEventSocketConnections() >= 1);
+
+        var failure = await Record.ExceptionAsync(() => pending.WaitAsync(Timeout));
+        Assert.True(failure is EventSocketDisconnectedException, pending.IsCompletedSuccessfully ? await pending : failure?.ToString());
+        using var deadline = new CancellationTokenSource(Timeout);
+        while (_client.ReconnectCount == reconnects || _client.State != EventSocketState.Connected)
+        {
+            await Task.Delay(5, deadline.Token);
+        }
+
+        // Replies line up again and events flow on the new connection (subscriptions were re-sent).
+        Assert.Equal("false", await _client.ApiAsync("uuid_exists 00000000-0000-0000-0000-000000000000", CancellationToken.None));
+        var uuid = Guid.NewGuid().ToString();
+        using var events = _client.Subscribe(uuid);
+        _bed.Pbx.ConfigureExtension(SandboxTestBed.Domain, "1004", new SimulatedExtension { AnswerDelay = TimeSpan.FromMilliseconds(20) });
+        var answered = await _client.OriginateAsync(new OriginateRequest { DialString = $"user/1004@{SandboxTestBed.Domain}", Uuid = uuid, TimeoutSeconds = 10 }, CancellationToken.None);
+        Assert.True(answered.Answered, answered.RawReply);
+        await NextAsync(events, "CHANNEL_ANSWER");
+        await _client.KillAsync(uuid, null, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_command_that_times_out_does_not_take_the_next_commands_reply()
+    {
+        await using var impatient = new EventSocketClient(new EventSocketOptions
+        {
+            Port = _bed.Pbx.EslEndPoint.Port,
+            CommandTimeout = TimeSpan.FromMilliseconds(300),
+        });
+        await impatient.StartAsync(CancellationToken.None);
+
+        // The sandbox answers this originate only when its 2 s timeout expires: long after our 300 ms.
+        _bed.Pbx.ConfigureExtension(SandboxTestBed.Domain, "1005", new SimulatedExtension { Behaviour = ExtensionBehaviour.NoAnswer });
+        await Assert.ThrowsAsync<TimeoutException>(() =>
+            impatient.ApiAsync($"originate {{originate_timeout=2}}user/1005@{SandboxTestBed.Domain} &park()", CancellationToken.None));
+
+        // The late "-ERR NO_ANSWER" is consumed for the timed-out command; the next command gets its own reply.
+        using var generous = new CancellationTokenSource(Timeout);
+        string next = await RetryOnTimeoutAsync(() => impatient.ApiAsync("uuid_exists 00000000-0000-0000-0000-000000000000", generous.Token));
+        Assert.Equal("false", next);
+    }
+
+    private static async Task<string> RetryOnTimeoutAsync(Func<Task<string>> command)
+    {
+        // Until the blocked originate returns, FreeSWITCH reads no further command on this connection.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await command();
+            }
+            catch (TimeoutException) when (attempt < 20)
+            {
+            }
+        }
+    }
+
+    [Fact]
     public async Task Client_sees_busy_as_a_failed_originate_with_its_cause()
     {
         _bed.Pbx.ConfigureExtension(SandboxTestBed.Domain, "1002", new SimulatedExtension { Behaviour = ExtensionBehaviour.Busy });
