@@ -105,6 +105,64 @@ public sealed class PlaybackMeasurementTests : IClassFixture<SandboxCallTests.Se
         Assert.InRange(afterSpeechMs - vadHangoverMs, 0, 600);
     }
 
+    [Fact]
+    public async Task Speaking_over_the_greeting_silences_it_at_freeswitch()
+    {
+        // The caller talks from the first moment: the greeting is cut by uuid_break all as soon as the
+        // speech is confirmed, and the rest of its queued chunks are never heard.
+        string voice = Path.Combine(_server.DataRoot, "eager-voice.wav");
+        short[] samples = new short[Rate * 6];
+        ToneGenerator.Fill(samples.AsSpan(0, Rate * 2), VoiceHz, Rate, 0.3);
+        using (FileStream file = File.Create(voice))
+        {
+            WavFile.Write(file, samples, Rate);
+        }
+
+        using HttpClient api = _server.Api();
+        HttpResponseMessage placed = await api.PostAsJsonAsync("/api/sandbox/calls", new { destination = "8000", wavFile = voice });
+        SandboxCallsEndpoints.SandboxCallView call = (await placed.Content.ReadFromJsonAsync<SandboxCallsEndpoints.SandboxCallView>())!;
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await Wait.UntilAsync(() => registry.Contains(call.Uuid));
+        registry.TryGet(call.Uuid, out CallSession? session);
+        var agent = (GreetingEchoAgent)session!.Agent;
+
+        await Wait.UntilAsync(() => agent.BargeIns == 1);
+        await Wait.UntilAsync(() => agent.UtterancesEchoed == 1, TimeSpan.FromSeconds(20));
+        await Wait.UntilAsync(() => !session.Playback.IsPlaying, TimeSpan.FromSeconds(20));
+        string recording = Assert.Single(_server.Services.GetRequiredService<Switchboard.Sandbox.SandboxPbx>().FindChannel(call.Uuid)!.RecordingPaths);
+        await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
+        await Wait.UntilAsync(() => !registry.Contains(call.Uuid));
+
+        WavAudio audio;
+        using (FileStream file = File.OpenRead(recording))
+        {
+            audio = WavFile.Read(file);
+        }
+
+        // The chime is 600 ms (300 ms at 660 Hz, then 300 ms at 880 Hz); the caller heard only its start.
+        int chime = Frames(audio.Samples, 660) + Frames(audio.Samples, 880);
+        _output.WriteLine($"greeting heard for {chime * 20} ms of 600 ms before the caller's speech cut it");
+        Assert.InRange(chime * 20, 0, 400);
+        Assert.Equal(0, Frames(audio.Samples, 880));
+    }
+
+    private static int Frames(short[] interleaved, double hz)
+    {
+        int frames = interleaved.Length / 2 / FrameSamples, found = 0;
+        double[] frame = new double[FrameSamples];
+        for (int f = 0; f < frames; f++)
+        {
+            for (int i = 0; i < FrameSamples; i++)
+            {
+                frame[i] = interleaved[(((f * FrameSamples) + i) * 2) + 1];
+            }
+
+            found += Goertzel(frame, hz) > 0.05 ? 1 : 0;
+        }
+
+        return found;
+    }
+
     private static bool[] Detect(short[] interleaved, int channel)
     {
         int frames = interleaved.Length / 2 / FrameSamples;
