@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using Switchboard.Server.Data;
 
 namespace Switchboard.Server.Calls;
 
@@ -12,9 +13,7 @@ public static class CallsServiceCollectionExtensions
         builder.Services.AddSingleton(services =>
         {
             CallsOptions options = services.GetRequiredService<IOptions<CallsOptions>>().Value;
-            IConfiguration configuration = services.GetRequiredService<IConfiguration>();
-            IHostEnvironment environment = services.GetRequiredService<IHostEnvironment>();
-            byte[] key = LoadOrCreateTokenKey(options, configuration, environment);
+            byte[] key = LoadOrCreateTokenKey(options, services.GetRequiredService<IOptions<DataOptions>>().Value.DataRoot);
             return new StreamTokens(key, services.GetRequiredService<TimeProvider>());
         });
         return builder;
@@ -26,7 +25,7 @@ public static class CallsServiceCollectionExtensions
         return app;
     }
 
-    private static byte[] LoadOrCreateTokenKey(CallsOptions options, IConfiguration configuration, IHostEnvironment environment)
+    private static byte[] LoadOrCreateTokenKey(CallsOptions options, string dataRoot)
     {
         if (!string.IsNullOrWhiteSpace(options.StreamTokenKey))
         {
@@ -36,10 +35,8 @@ public static class CallsServiceCollectionExtensions
                 : throw new InvalidOperationException("Calls:StreamTokenKey must be at least 32 bytes (base64).");
         }
 
-        string root = configuration["Data:DataRoot"] ?? "data";
-        string folder = Path.GetFullPath(Path.IsPathRooted(root) ? root : Path.Combine(environment.ContentRootPath, root));
-        Directory.CreateDirectory(folder);
-        string path = Path.Combine(folder, "stream-token.key");
+        Directory.CreateDirectory(dataRoot);
+        string path = Path.Combine(dataRoot, "stream-token.key");
         if (File.Exists(path))
         {
             return Convert.FromBase64String(File.ReadAllText(path).Trim());

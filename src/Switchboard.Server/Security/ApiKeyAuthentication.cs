@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Switchboard.Server.Data;
 
 namespace Switchboard.Server.Security;
 
@@ -74,7 +75,7 @@ public sealed class AdminApiKey
     public bool Matches(string presented) =>
         CryptographicOperations.FixedTimeEquals(_key, Encoding.UTF8.GetBytes(presented));
 
-    public static AdminApiKey Load(IConfiguration configuration, IHostEnvironment environment)
+    public static AdminApiKey Load(IConfiguration configuration, string dataRoot)
     {
         string? configured = configuration["Security:AdminApiKey"];
         if (!string.IsNullOrWhiteSpace(configured))
@@ -82,10 +83,8 @@ public sealed class AdminApiKey
             return new AdminApiKey(configured.Trim(), null);
         }
 
-        string root = configuration["Data:DataRoot"] ?? "data";
-        string folder = Path.GetFullPath(Path.IsPathRooted(root) ? root : Path.Combine(environment.ContentRootPath, root));
-        Directory.CreateDirectory(folder);
-        string path = Path.Combine(folder, "admin-api-key");
+        Directory.CreateDirectory(dataRoot);
+        string path = Path.Combine(dataRoot, "admin-api-key");
         if (!File.Exists(path))
         {
             File.WriteAllText(path, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
@@ -106,7 +105,7 @@ public static class SecurityServiceCollectionExtensions
     public static WebApplicationBuilder AddSecurity(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(services => AdminApiKey.Load(
-            services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IHostEnvironment>()));
+            services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IOptions<DataOptions>>().Value.DataRoot));
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Switchboard.Sandbox;
+using Switchboard.Server.Data;
 using Switchboard.Server.Observability;
 
 namespace Switchboard.Server.Telephony;
@@ -19,10 +20,7 @@ public static class TelephonyServiceCollectionExtensions
         {
             services.AddSingleton(provider =>
             {
-                IConfiguration configuration = provider.GetRequiredService<IConfiguration>();
-                IHostEnvironment environment = provider.GetRequiredService<IHostEnvironment>();
-                string root = configuration["Data:DataRoot"] ?? "data";
-                string data = Path.GetFullPath(Path.IsPathRooted(root) ? root : Path.Combine(environment.ContentRootPath, root));
+                string data = provider.GetRequiredService<IOptions<DataOptions>>().Value.DataRoot;
                 return new SandboxOptions
                 {
                     TempDirectory = Path.Combine(data, "sandbox", "tmp"),

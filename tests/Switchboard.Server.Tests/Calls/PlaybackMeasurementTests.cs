@@ -19,7 +19,6 @@ namespace Switchboard.Server.Tests.Calls;
 public sealed class PlaybackMeasurementTests : IClassFixture<SandboxCallTests.Server>
 {
     private const int Rate = 8000;
-    private const int FrameSamples = 160;
     private const double VoiceHz = 500;
     private readonly SandboxCallTests.Server _server;
     private readonly ITestOutputHelper _output;
@@ -71,8 +70,8 @@ public sealed class PlaybackMeasurementTests : IClassFixture<SandboxCallTests.Se
         }
 
         Assert.Equal(2, audio.Channels);
-        bool[] said = Detect(audio.Samples, channel: 0);
-        bool[] heard = Detect(audio.Samples, channel: 1);
+        bool[] said = Tones.Present(audio.Samples, 2, 0, VoiceHz);
+        bool[] heard = Tones.Present(audio.Samples, 2, 1, VoiceHz);
         int saidEnd = Array.FindLastIndex(said, x => x);
         int heardStart = Array.FindIndex(heard, saidEnd + 1, x => x);
         int heardEnd = Array.FindLastIndex(heard, x => x);
@@ -140,61 +139,9 @@ public sealed class PlaybackMeasurementTests : IClassFixture<SandboxCallTests.Se
         }
 
         // The chime is 600 ms (300 ms at 660 Hz, then 300 ms at 880 Hz); the caller heard only its start.
-        int chime = Frames(audio.Samples, 660) + Frames(audio.Samples, 880);
-        _output.WriteLine($"greeting heard for {chime * 20} ms of 600 ms before the caller's speech cut it");
-        Assert.InRange(chime * 20, 0, 400);
-        Assert.Equal(0, Frames(audio.Samples, 880));
-    }
-
-    private static int Frames(short[] interleaved, double hz)
-    {
-        int frames = interleaved.Length / 2 / FrameSamples, found = 0;
-        double[] frame = new double[FrameSamples];
-        for (int f = 0; f < frames; f++)
-        {
-            for (int i = 0; i < FrameSamples; i++)
-            {
-                frame[i] = interleaved[(((f * FrameSamples) + i) * 2) + 1];
-            }
-
-            found += Goertzel(frame, hz) > 0.05 ? 1 : 0;
-        }
-
-        return found;
-    }
-
-    private static bool[] Detect(short[] interleaved, int channel)
-    {
-        int frames = interleaved.Length / 2 / FrameSamples;
-        bool[] present = new bool[frames];
-        double[] frame = new double[FrameSamples];
-        for (int f = 0; f < frames; f++)
-        {
-            for (int i = 0; i < FrameSamples; i++)
-            {
-                frame[i] = interleaved[(((f * FrameSamples) + i) * 2) + channel];
-            }
-
-            present[f] = Goertzel(frame, VoiceHz) > 0.05;
-        }
-
-        return present;
-    }
-
-    /// <summary>Amplitude (0..1 of full scale) of one frequency in a frame.</summary>
-    private static double Goertzel(double[] x, double frequency)
-    {
-        double w = 2 * Math.PI * frequency / Rate;
-        double coefficient = 2 * Math.Cos(w);
-        double s1 = 0, s2 = 0;
-        foreach (double sample in x)
-        {
-            double s0 = sample + (coefficient * s1) - s2;
-            s2 = s1;
-            s1 = s0;
-        }
-
-        double power = (s1 * s1) + (s2 * s2) - (coefficient * s1 * s2);
-        return 2 * Math.Sqrt(Math.Max(power, 0)) / x.Length / 32768;
+        int chime = Tones.Milliseconds(audio.Samples, 2, 1, 660) + Tones.Milliseconds(audio.Samples, 2, 1, 880);
+        _output.WriteLine($"greeting heard for {chime} ms of 600 ms before the caller's speech cut it");
+        Assert.InRange(chime, 0, 400);
+        Assert.Equal(0, Tones.Milliseconds(audio.Samples, 2, 1, 880));
     }
 }

@@ -96,34 +96,11 @@ public sealed class SandboxCallTests : IClassFixture<SandboxCallTests.Server>
         }
 
         Assert.Equal(2, heard.Channels);
-        Assert.True(ToneMilliseconds(heard.Samples, 660) >= 200, "the caller heard the first tone of the greeting");
-        Assert.True(ToneMilliseconds(heard.Samples, 880) >= 200, "the caller heard the second tone of the greeting");
+        Assert.True(Tones.Milliseconds(heard.Samples, 2, 1, 660) >= 200, "the caller heard the first tone of the greeting");
+        Assert.True(Tones.Milliseconds(heard.Samples, 2, 1, 880) >= 200, "the caller heard the second tone of the greeting");
         Assert.StartsWith("hangup", session.EndReason, StringComparison.Ordinal);
         Assert.Equal(activeBefore, await _server.MetricAsync("voice_ai_realtime_active_sessions", labels));
         Assert.True(await _server.MetricAsync("voice_ai_realtime_calls_total", labels, ("provider", "echo"), ("outcome", session.EndReason!)) >= 1);
-    }
-
-    /// <summary>Milliseconds of 20 ms frames on the right channel where <paramref name="hz"/> dominates.</summary>
-    private static int ToneMilliseconds(short[] stereo, double hz)
-    {
-        const int Rate = 8000, Frame = 160;
-        int frames = stereo.Length / 2 / Frame, found = 0;
-        double coefficient = 2 * Math.Cos(2 * Math.PI * hz / Rate);
-        for (int f = 0; f < frames; f++)
-        {
-            double s1 = 0, s2 = 0;
-            for (int i = 0; i < Frame; i++)
-            {
-                double s0 = stereo[(((f * Frame) + i) * 2) + 1] + (coefficient * s1) - s2;
-                s2 = s1;
-                s1 = s0;
-            }
-
-            double amplitude = 2 * Math.Sqrt(Math.Max((s1 * s1) + (s2 * s2) - (coefficient * s1 * s2), 0)) / Frame / 32768;
-            found += amplitude > 0.1 ? 1 : 0;
-        }
-
-        return found * 20;
     }
 
     [Fact]
