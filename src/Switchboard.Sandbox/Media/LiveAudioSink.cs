@@ -19,16 +19,14 @@ public enum LiveAudioDirection
 public sealed class LiveAudioSink : IMediaBug
 {
     private readonly Lock _gate = new();
-    private readonly short[] _ring;
+    private readonly SampleRing _ring;
     private readonly LiveAudioDirection _direction;
-    private int _start;
-    private int _count;
 
     /// <summary>Creates a sink holding at most <paramref name="capacity"/> (default 1 s) of 8 kHz audio.</summary>
     public LiveAudioSink(LiveAudioDirection direction = LiveAudioDirection.Heard, TimeSpan? capacity = null)
     {
         _direction = direction;
-        _ring = new short[Math.Max(MediaFormat.FrameSamples, (int)((capacity ?? TimeSpan.FromSeconds(1)).TotalSeconds * MediaFormat.SampleRate))];
+        _ring = new SampleRing(Math.Max(MediaFormat.FrameSamples, (int)((capacity ?? TimeSpan.FromSeconds(1)).TotalSeconds * MediaFormat.SampleRate)));
     }
 
     /// <summary>Samples waiting.</summary>
@@ -38,26 +36,29 @@ public sealed class LiveAudioSink : IMediaBug
         {
             lock (_gate)
             {
-                return _count;
+                return _ring.Count;
             }
         }
     }
 
     /// <summary>Samples dropped because the consumer fell behind.</summary>
-    public long DroppedSamples { get; private set; }
+    public long DroppedSamples
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ring.Dropped;
+            }
+        }
+    }
 
     /// <summary>Copies up to <paramref name="destination"/>.Length buffered samples (8 kHz mono) and returns how many.</summary>
     public int Read(Span<short> destination)
     {
         lock (_gate)
         {
-            int take = Math.Min(destination.Length, _count);
-            int first = Math.Min(take, _ring.Length - _start);
-            _ring.AsSpan(_start, first).CopyTo(destination);
-            _ring.AsSpan(0, take - first).CopyTo(destination[first..]);
-            _start = (_start + take) % _ring.Length;
-            _count -= take;
-            return take;
+            return _ring.Read(destination);
         }
     }
 
@@ -66,19 +67,7 @@ public sealed class LiveAudioSink : IMediaBug
         ReadOnlySpan<short> samples = _direction == LiveAudioDirection.Heard ? write : read;
         lock (_gate)
         {
-            int overflow = _count + samples.Length - _ring.Length;
-            if (overflow > 0)
-            {
-                _start = (_start + overflow) % _ring.Length;
-                _count -= overflow;
-                DroppedSamples += overflow;
-            }
-
-            int end = (_start + _count) % _ring.Length;
-            int first = Math.Min(samples.Length, _ring.Length - end);
-            samples[..first].CopyTo(_ring.AsSpan(end));
-            samples[first..].CopyTo(_ring);
-            _count += samples.Length;
+            _ring.Write(samples);
         }
     }
 }

@@ -9,11 +9,9 @@ namespace Switchboard.Sandbox.Media;
 public sealed class LiveAudioSource : IAudioSource
 {
     private readonly Lock _gate = new();
-    private readonly short[] _ring;
+    private readonly SampleRing _ring;
     private readonly RateConverter _converter;
     private readonly short[] _converted;
-    private int _start;
-    private int _count;
     private bool _completed;
 
     /// <summary>Creates a source fed at <paramref name="inputSampleRate"/> holding at most <paramref name="capacity"/> (default 2 s).</summary>
@@ -21,7 +19,7 @@ public sealed class LiveAudioSource : IAudioSource
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSampleRate);
         InputSampleRate = inputSampleRate;
-        _ring = new short[Math.Max(MediaFormat.FrameSamples, (int)((capacity ?? TimeSpan.FromSeconds(2)).TotalSeconds * MediaFormat.SampleRate))];
+        _ring = new SampleRing(Math.Max(MediaFormat.FrameSamples, (int)((capacity ?? TimeSpan.FromSeconds(2)).TotalSeconds * MediaFormat.SampleRate)));
         _converter = new RateConverter(inputSampleRate, MediaFormat.SampleRate);
         _converted = new short[_converter.MaxOutputLength(Math.Max(1, inputSampleRate / 50))];
     }
@@ -36,13 +34,22 @@ public sealed class LiveAudioSource : IAudioSource
         {
             lock (_gate)
             {
-                return _count;
+                return _ring.Count;
             }
         }
     }
 
     /// <summary>Samples dropped because the buffer was full.</summary>
-    public long DroppedSamples { get; private set; }
+    public long DroppedSamples
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ring.Dropped;
+            }
+        }
+    }
 
     /// <summary>Enqueues mono PCM16 at <see cref="InputSampleRate"/>. Thread-safe.</summary>
     public void Write(ReadOnlySpan<short> samples)
@@ -55,7 +62,7 @@ public sealed class LiveAudioSource : IAudioSource
                 ReadOnlySpan<short> chunk = samples[..Math.Min(block, samples.Length)];
                 samples = samples[chunk.Length..];
                 int produced = _converter.Process(chunk, _converted);
-                Append(_converted.AsSpan(0, produced));
+                _ring.Write(_converted.AsSpan(0, produced));
             }
         }
     }
@@ -74,8 +81,7 @@ public sealed class LiveAudioSource : IAudioSource
     {
         lock (_gate)
         {
-            _start = 0;
-            _count = 0;
+            _ring.Clear();
         }
     }
 
@@ -83,12 +89,7 @@ public sealed class LiveAudioSource : IAudioSource
     {
         lock (_gate)
         {
-            int take = Math.Min(destination.Length, _count);
-            int first = Math.Min(take, _ring.Length - _start);
-            _ring.AsSpan(_start, first).CopyTo(destination);
-            _ring.AsSpan(0, take - first).CopyTo(destination[first..]);
-            _start = (_start + take) % _ring.Length;
-            _count -= take;
+            int take = _ring.Read(destination);
             if (_completed)
             {
                 return take;
@@ -97,32 +98,6 @@ public sealed class LiveAudioSource : IAudioSource
             destination[take..].Clear();
             return destination.Length;
         }
-    }
-
-    private void Append(ReadOnlySpan<short> samples)
-    {
-        if (samples.Length >= _ring.Length)
-        {
-            DroppedSamples += _count + samples.Length - _ring.Length;
-            samples[^_ring.Length..].CopyTo(_ring);
-            _start = 0;
-            _count = _ring.Length;
-            return;
-        }
-
-        int overflow = _count + samples.Length - _ring.Length;
-        if (overflow > 0)
-        {
-            _start = (_start + overflow) % _ring.Length;
-            _count -= overflow;
-            DroppedSamples += overflow;
-        }
-
-        int end = (_start + _count) % _ring.Length;
-        int first = Math.Min(samples.Length, _ring.Length - end);
-        samples[..first].CopyTo(_ring.AsSpan(end));
-        samples[first..].CopyTo(_ring);
-        _count += samples.Length;
     }
 
     public void Dispose()
