@@ -34,6 +34,7 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
     private int _sequence;
     private long _queuedUntilTimestamp;
     private long _sentMilliseconds;
+    private long _utteranceStartTimestamp;
 
     public FilePlayback(
         string callUuid,
@@ -64,6 +65,29 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
     public int StaleFilesIgnored { get; private set; }
 
     public long SentMilliseconds => Interlocked.Read(ref _sentMilliseconds);
+
+    /// <summary>
+    /// How much of the current utterance the caller has heard by now: the time since its first chunk was
+    /// handed to FreeSWITCH less the ~30 ms it takes to start (reference/freeswitch-verified.md Q3), at most
+    /// what was sent. Barge-in tells the provider this, so it forgets what the caller never heard.
+    /// </summary>
+    public TimeSpan HeardEstimate
+    {
+        get
+        {
+            long started = Interlocked.Read(ref _utteranceStartTimestamp);
+            if (started == 0)
+            {
+                return TimeSpan.Zero;
+            }
+
+            TimeSpan heard = _time.GetElapsedTime(started) - PlaybackStartLatency;
+            TimeSpan sent = TimeSpan.FromMilliseconds(SentMilliseconds);
+            return heard < TimeSpan.Zero ? TimeSpan.Zero : heard > sent ? sent : heard;
+        }
+    }
+
+    private static readonly TimeSpan PlaybackStartLatency = TimeSpan.FromMilliseconds(30);
 
     public bool IsPlaying => _pendingBytes > 0 || _time.GetTimestamp() < Interlocked.Read(ref _queuedUntilTimestamp);
 
@@ -120,6 +144,7 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
             _chunkMilliseconds = _options.FirstChunkMilliseconds;
             Interlocked.Exchange(ref _queuedUntilTimestamp, 0);
             Interlocked.Exchange(ref _sentMilliseconds, 0);
+            Interlocked.Exchange(ref _utteranceStartTimestamp, 0);
             await _esl.BreakAsync(_callUuid, all: true, cancellationToken);
         }
         finally
@@ -188,10 +213,20 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
         _pendingBytes = 0;
         await _send(new OutgoingText(buffer, _json.WrittenCount), cancellationToken);
         ChunksSent++;
-        Interlocked.Add(ref _sentMilliseconds, milliseconds);
 
         // The caller hears this chunk after the ones already queued (20 ms seam each).
         long now = _time.GetTimestamp();
+        if (now >= Interlocked.Read(ref _queuedUntilTimestamp))
+        {
+            // Nothing was playing: a new utterance starts with this chunk.
+            Interlocked.Exchange(ref _utteranceStartTimestamp, now);
+            Interlocked.Exchange(ref _sentMilliseconds, milliseconds);
+        }
+        else
+        {
+            Interlocked.Add(ref _sentMilliseconds, milliseconds);
+        }
+
         long start = Math.Max(now, Interlocked.Read(ref _queuedUntilTimestamp));
         long duration = (milliseconds + 20) * _time.TimestampFrequency / 1000;
         Interlocked.Exchange(ref _queuedUntilTimestamp, start + duration);

@@ -13,6 +13,9 @@ public interface ICallPlayback
     /// <summary>Milliseconds of audio of the current utterance handed to FreeSWITCH so far.</summary>
     long SentMilliseconds { get; }
 
+    /// <summary>How much of the current utterance the caller has heard by now (what barge-in reports to the provider).</summary>
+    TimeSpan HeardEstimate { get; }
+
     /// <summary>Appends PCM16 mono audio at the stream rate.</summary>
     ValueTask WriteAsync(ReadOnlyMemory<byte> pcm, CancellationToken cancellationToken);
 

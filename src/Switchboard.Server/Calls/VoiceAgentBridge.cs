@@ -1,0 +1,159 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Switchboard.Protocols.Audio;
+using Switchboard.Protocols.Realtime;
+
+namespace Switchboard.Server.Calls;
+
+/// <summary>
+/// Connects a call to a voice-AI provider (<see cref="IVoiceAgent"/>): caller frames go to the provider
+/// through a small drop-oldest queue (losing old audio beats adding latency), the provider's audio goes
+/// to playback, and when the provider hears the caller start speaking over the agent, playback is cut at
+/// FreeSWITCH and the provider is told how much of its answer was actually heard.
+/// </summary>
+public sealed partial class VoiceAgentBridge : ICallAgent
+{
+    private readonly IVoiceAgent _agent;
+    private readonly VoiceAgentSettings _settings;
+    private readonly string? _greeting;
+    private readonly TimeSpan _connectTimeout;
+    private readonly ILogger _logger;
+    private readonly Channel<AudioFrame> _toProvider;
+    private long _framesDropped;
+
+    public VoiceAgentBridge(IVoiceAgent agent, VoiceAgentSettings settings, string? greeting, TimeSpan connectTimeout, ILogger logger)
+    {
+        _agent = agent;
+        _settings = settings;
+        _greeting = greeting;
+        _connectTimeout = connectTimeout;
+        _logger = logger;
+        _toProvider = Channel.CreateBounded<AudioFrame>(
+            new BoundedChannelOptions(25) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
+            dropped =>
+            {
+                dropped.Dispose();
+                Interlocked.Increment(ref _framesDropped);
+            });
+    }
+
+    /// <summary>Caller frames dropped because the provider fell behind by more than half a second.</summary>
+    public long FramesDropped => Interlocked.Read(ref _framesDropped);
+
+    /// <summary>Times the caller spoke over the agent and its audio was cut.</summary>
+    public int BargeIns { get; private set; }
+
+    /// <summary>Transcript lines of both sides, in order (final ones only).</summary>
+    public IReadOnlyList<Transcript> Transcripts => _transcripts;
+
+    private readonly List<Transcript> _transcripts = [];
+
+    public void OnCallerAudio(ReadOnlySpan<byte> frame)
+    {
+        AudioFrame copy = AudioFrame.Rent(frame.Length, _settings.CallSampleRate);
+        frame.CopyTo(copy.Span);
+        if (!_toProvider.Writer.TryWrite(copy))
+        {
+            copy.Dispose();
+        }
+    }
+
+    public void OnDtmf(char digit)
+    {
+    }
+
+    public async Task RunAsync(CallSession session, CancellationToken cancellationToken)
+    {
+        using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            connectTimeout.CancelAfter(_connectTimeout);
+            await _agent.ConnectAsync(_settings, connectTimeout.Token);
+        }
+
+        await _agent.RequestResponseAsync(_greeting, cancellationToken);
+        Task pump = PumpCallerAudioAsync(cancellationToken);
+        try
+        {
+            await foreach (VoiceAgentEvent e in _agent.Events.ReadAllAsync(cancellationToken))
+            {
+                await OnAgentEventAsync(session, e, cancellationToken);
+            }
+        }
+        finally
+        {
+            _toProvider.Writer.TryComplete();
+            await pump;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _toProvider.Writer.TryComplete();
+        while (_toProvider.Reader.TryRead(out AudioFrame? left))
+        {
+            left.Dispose();
+        }
+
+        await _agent.DisposeAsync();
+    }
+
+    private async Task OnAgentEventAsync(CallSession session, VoiceAgentEvent e, CancellationToken cancellationToken)
+    {
+        switch (e)
+        {
+            case AgentAudio audio:
+                try
+                {
+                    await session.Playback.WriteAsync(audio.Pcm.AsMemory(0, audio.Length), cancellationToken);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(audio.Pcm);
+                }
+
+                break;
+            case ResponseFinished:
+                await session.Playback.FlushAsync(cancellationToken);
+                break;
+            case CallerSpeech { Started: true } when session.Playback.IsPlaying:
+                TimeSpan heard = session.Playback.HeardEstimate;
+                await session.Playback.StopAsync(cancellationToken);
+                await _agent.InterruptAsync(heard, cancellationToken);
+                BargeIns++;
+                break;
+            case Transcript { Final: true } line:
+                _transcripts.Add(line);
+                break;
+            case ToolCallRequested call:
+                // Tools are declared per secretary; until one is wired, the provider hears that it is missing.
+                await _agent.SendToolResultAsync(call.CallId, """{"error":"tool not available"}""", cancellationToken);
+                break;
+            case AgentError { Fatal: true } error:
+                Log.ProviderFailed(_logger, session.CallUuid, _agent.Provider, error.Code, error.Message);
+                throw new VoiceAgentException($"{_agent.Provider}: {error.Code} {error.Message}");
+        }
+    }
+
+    private async Task PumpCallerAudioAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (AudioFrame frame in _toProvider.Reader.ReadAllAsync(cancellationToken))
+            {
+                using (frame)
+                {
+                    await _agent.SendAudioAsync(frame.Memory[..frame.Length], cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(2031, LogLevel.Warning, "Voice agent {Provider} of call {CallId} failed: {Code} {Message}")]
+        public static partial void ProviderFailed(ILogger logger, string callId, string provider, string code, string message);
+    }
+}
