@@ -15,7 +15,5 @@ public sealed class CallRegistry
 
     public void Remove(CallSession session) => _sessions.TryRemove(new KeyValuePair<string, CallSession>(session.CallUuid, session));
 
-    public IReadOnlyCollection<CallSession> Snapshot() => _sessions.Values.ToArray();
-
     public bool Contains(string callUuid) => _sessions.ContainsKey(callUuid);
 }

@@ -24,7 +24,6 @@ public sealed partial class CallSession : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<OutgoingText> _outgoing;
     private readonly int _frameBytes;
-    private readonly CancellationTokenSource _stop = new();
     private EventSubscription? _events;
     private string? _endReason;
 
@@ -81,20 +80,10 @@ public sealed partial class CallSession : IAsyncDisposable
 
     private string? _hangupCause;
 
-    /// <summary>Asks the session to end (host stopping, end_call, operator).</summary>
-    public void RequestStop(string reason)
-    {
-        Interlocked.CompareExchange(ref _endReason, reason, null);
-        _stop.Cancel();
-    }
-
-    /// <summary>Subscribes to the call's ESL events; done before the stream's audio flows.</summary>
-    public void SubscribeEvents() => _events ??= _esl.Subscribe(CallUuid);
-
     public async Task RunAsync(CancellationToken hostStopping)
     {
-        SubscribeEvents();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, _stop.Token);
+        _events = _esl.Subscribe(CallUuid);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(hostStopping);
         linked.CancelAfter(_options.MaxCallDuration);
         CancellationToken token = linked.Token;
 
@@ -128,7 +117,6 @@ public sealed partial class CallSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _stop.Dispose();
         _events?.Dispose();
         Playback.Dispose();
         while (_outgoing.Reader.TryRead(out OutgoingText text))
