@@ -10,6 +10,7 @@ public static class CallsServiceCollectionExtensions
     {
         builder.Services.AddOptions<CallsOptions>().BindConfiguration(CallsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<CallRegistry>();
+        builder.Services.AddSingleton<VoiceAgentFactory>();
         builder.Services.AddSingleton(services =>
         {
             CallsOptions options = services.GetRequiredService<IOptions<CallsOptions>>().Value;

@@ -20,6 +20,7 @@ public static class MediaStreamEndpoint
         Guid domainUuid,
         string callUuid,
         StreamTokens tokens,
+        VoiceAgentFactory agents,
         TenantDirectory tenants,
         CallRegistry registry,
         PbxConnection pbx,
@@ -90,7 +91,7 @@ public static class MediaStreamEndpoint
             return;
         }
 
-        var agent = new GreetingEchoAgent(metadata.SampleRate);
+        ICallAgent agent = await agents.CreateAsync(domainUuid, metadata, context.RequestAborted);
         await using var session = new CallSession(domainUuid, metadata, socket, pbx.Client, agent, settings, metrics, time, logger);
         if (!registry.TryAdd(session))
         {
@@ -108,7 +109,7 @@ public static class MediaStreamEndpoint
         finally
         {
             registry.Remove(session);
-            metrics.CallEnded(tenantLabel, "echo", session.EndReason ?? "ended");
+            metrics.CallEnded(tenantLabel, agent is VoiceAgentBridge { FallbackReason: null } bridge ? bridge.Provider : "echo", session.EndReason ?? "ended");
             Log.SessionEnded(logger, callUuid, domainUuid, session.EndReason ?? "ended", session.FramesReceived);
         }
     }

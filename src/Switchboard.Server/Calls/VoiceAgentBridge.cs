@@ -9,7 +9,8 @@ namespace Switchboard.Server.Calls;
 /// Connects a call to a voice-AI provider (<see cref="IVoiceAgent"/>): caller frames go to the provider
 /// through a small drop-oldest queue (losing old audio beats adding latency), the provider's audio goes
 /// to playback, and when the provider hears the caller start speaking over the agent, playback is cut at
-/// FreeSWITCH and the provider is told how much of its answer was actually heard.
+/// FreeSWITCH and the provider is told how much of its answer was actually heard. When the provider
+/// cannot be reached or fails for good, the call goes on with the fallback agent: never silence.
 /// </summary>
 public sealed partial class VoiceAgentBridge : ICallAgent
 {
@@ -18,11 +19,14 @@ public sealed partial class VoiceAgentBridge : ICallAgent
     private readonly string? _greeting;
     private readonly TimeSpan _connectTimeout;
     private readonly ILogger _logger;
+    private readonly ICallAgent _fallback;
     private readonly Channel<AudioFrame> _toProvider;
+    private volatile bool _fellBack;
     private long _framesDropped;
 
-    public VoiceAgentBridge(IVoiceAgent agent, VoiceAgentSettings settings, string? greeting, TimeSpan connectTimeout, ILogger logger)
+    public VoiceAgentBridge(IVoiceAgent agent, VoiceAgentSettings settings, string? greeting, TimeSpan connectTimeout, ICallAgent fallback, ILogger logger)
     {
+        _fallback = fallback;
         _agent = agent;
         _settings = settings;
         _greeting = greeting;
@@ -37,6 +41,12 @@ public sealed partial class VoiceAgentBridge : ICallAgent
             });
     }
 
+    /// <summary>The provider this bridge talks to.</summary>
+    public string Provider => _agent.Provider;
+
+    /// <summary>Why the call went over to the fallback agent (null while the provider serves it).</summary>
+    public string? FallbackReason { get; private set; }
+
     /// <summary>Caller frames dropped because the provider fell behind by more than half a second.</summary>
     public long FramesDropped => Interlocked.Read(ref _framesDropped);
 
@@ -50,6 +60,12 @@ public sealed partial class VoiceAgentBridge : ICallAgent
 
     public void OnCallerAudio(ReadOnlySpan<byte> frame)
     {
+        if (_fellBack)
+        {
+            _fallback.OnCallerAudio(frame);
+            return;
+        }
+
         AudioFrame copy = AudioFrame.Rent(frame.Length, _settings.CallSampleRate);
         frame.CopyTo(copy.Span);
         if (!_toProvider.Writer.TryWrite(copy))
@@ -63,6 +79,22 @@ public sealed partial class VoiceAgentBridge : ICallAgent
     }
 
     public async Task RunAsync(CallSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ConverseAsync(session, cancellationToken);
+        }
+        catch (Exception ex) when (ex is VoiceAgentException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            FallbackReason = ex is OperationCanceledException ? "provider_connect_timeout" : ex.Message;
+            Log.FellBack(_logger, session.CallUuid, _agent.Provider, FallbackReason);
+            await session.Playback.StopAsync(cancellationToken);
+            _fellBack = true;
+            await _fallback.RunAsync(session, cancellationToken);
+        }
+    }
+
+    private async Task ConverseAsync(CallSession session, CancellationToken cancellationToken)
     {
         using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
@@ -84,6 +116,9 @@ public sealed partial class VoiceAgentBridge : ICallAgent
             _toProvider.Writer.TryComplete();
             await pump;
         }
+
+        // The provider ended the session without an error: treat it as a failure of the provider.
+        throw new VoiceAgentException($"{_agent.Provider} ended the session");
     }
 
     public async ValueTask DisposeAsync()
@@ -95,6 +130,7 @@ public sealed partial class VoiceAgentBridge : ICallAgent
         }
 
         await _agent.DisposeAsync();
+        await _fallback.DisposeAsync();
     }
 
     private async Task OnAgentEventAsync(CallSession session, VoiceAgentEvent e, CancellationToken cancellationToken)
@@ -155,5 +191,8 @@ public sealed partial class VoiceAgentBridge : ICallAgent
     {
         [LoggerMessage(2031, LogLevel.Warning, "Voice agent {Provider} of call {CallId} failed: {Code} {Message}")]
         public static partial void ProviderFailed(ILogger logger, string callId, string provider, string code, string message);
+
+        [LoggerMessage(2032, LogLevel.Warning, "Call {CallId} goes on without {Provider}: {Reason}")]
+        public static partial void FellBack(ILogger logger, string callId, string provider, string reason);
     }
 }

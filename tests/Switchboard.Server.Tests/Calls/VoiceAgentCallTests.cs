@@ -1,0 +1,129 @@
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Fakes.OpenAi;
+using Switchboard.Protocols.Audio;
+using Switchboard.Sandbox;
+using Switchboard.Server.Calls;
+using Switchboard.Server.Data;
+using Switchboard.Server.Secretaries;
+using Switchboard.Server.Telephony;
+using Switchboard.Server.Tenancy;
+using Switchboard.Server.Tests.Support;
+
+namespace Switchboard.Server.Tests.Calls;
+
+/// <summary>
+/// A secretary whose provider is OpenAI Realtime, end to end through the sandbox and the strict OpenAI
+/// fake over real sockets: caller audio reaches the provider as G.711 µ-law at real-time pace, the
+/// provider's spoken greeting reaches the caller (it is in the call recording), and a provider that
+/// cannot be reached leaves the call with the built-in agent instead of silence.
+/// </summary>
+public sealed class VoiceAgentCallTests : IAsyncLifetime
+{
+    private const int Rate = 8000;
+    private readonly SandboxCallTests.Server _server = new();
+    private OpenAiRealtimeFake _openAi = null!;
+
+    public async Task InitializeAsync()
+    {
+        _openAi = await OpenAiRealtimeFake.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _openAi.DisposeAsync();
+    }
+
+    private async Task UseOpenAiAsync(Uri endpoint)
+    {
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        ProviderSecrets secrets = scope.ServiceProvider.GetRequiredService<ProviderSecrets>();
+        var provider = new AiProvider
+        {
+            Id = Guid.NewGuid(),
+            Name = "OpenAI (fake)",
+            Type = AiProviderType.OpenAiRealtime,
+            Settings = $$"""{"endpoint":"{{endpoint}}","model":"gpt-realtime"}""",
+            ProtectedSecrets = secrets.Protect(new Dictionary<string, string> { ["api_key"] = _openAi.ApiKey }),
+        };
+        db.AiProviders.Add(provider);
+        await db.SaveChangesAsync();
+        await db.Secretaries.Where(s => s.Id == DemoTenant.SecretaryId).ExecuteUpdateAsync(s => s.SetProperty(x => x.ProviderId, provider.Id));
+    }
+
+    private static short[] Tone(double hz, double seconds)
+    {
+        short[] samples = new short[(int)(Rate * seconds)];
+        ToneGenerator.Fill(samples, hz, Rate, 0.3);
+        return samples;
+    }
+
+    [Fact]
+    public async Task The_caller_talks_with_the_openai_secretary_through_the_sandbox()
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(1200, 1.0), Transcript = "Olá! Você ligou para a Demo.", RealTime = true });
+
+        using HttpClient api = _server.Api();
+        SandboxCallsEndpoints.SandboxCallView call = (await (await api.PostAsJsonAsync("/api/sandbox/calls", new { destination = "8000", toneHz = 500 }))
+            .Content.ReadFromJsonAsync<SandboxCallsEndpoints.SandboxCallView>())!;
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await Wait.UntilAsync(() => registry.Contains(call.Uuid));
+        registry.TryGet(call.Uuid, out CallSession? session);
+        Assert.IsType<VoiceAgentBridge>(session!.Agent);
+
+        // Caller audio arrives as G.711 µ-law at 8 kHz, at the pace it is spoken.
+        await _openAi.WaitUntilAsync(() => _openAi.AudioChunks.Count >= 100, TimeSpan.FromSeconds(20), "caller audio");
+        IReadOnlyList<FakeAudioChunk> chunks = _openAi.AudioChunks;
+        Assert.All(chunks, c => Assert.Equal(("audio/pcmu", 8000, 160), (c.Format, c.SampleRate, c.WireBytes)));
+        double seconds = (chunks[^1].ReceivedAt - chunks[0].ReceivedAt).TotalSeconds;
+        double perSecond = (chunks.Count - 1) / seconds;
+        Assert.InRange(perSecond, 40, 62);
+
+        // The provider's greeting is heard by the caller.
+        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 2, TimeSpan.FromSeconds(20));
+        await Wait.UntilAsync(() => !session.Playback.IsPlaying, TimeSpan.FromSeconds(20));
+        string recording = Assert.Single(_server.Services.GetRequiredService<SandboxPbx>().FindChannel(call.Uuid)!.RecordingPaths);
+        await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
+        await Wait.UntilAsync(() => !registry.Contains(call.Uuid));
+
+        WavAudio audio;
+        using (FileStream file = File.OpenRead(recording))
+        {
+            audio = WavFile.Read(file);
+        }
+
+        Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 1200), 900, 1100);
+        Assert.Equal(0, Tones.Milliseconds(audio.Samples, 2, 1, 660) + Tones.Milliseconds(audio.Samples, 2, 1, 880)); // not the built-in chime
+        Assert.True(await _server.MetricAsync("voice_ai_realtime_calls_total", ("tenant", DemoTenant.DomainName), ("provider", "openai"), ("outcome", session.EndReason!)) >= 1);
+    }
+
+    [Fact]
+    public async Task A_provider_that_refuses_the_connection_leaves_the_caller_with_the_built_in_agent()
+    {
+        // Nothing listens there: connect refused.
+        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        int port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        await UseOpenAiAsync(new Uri($"ws://127.0.0.1:{port}/v1/realtime"));
+
+        using HttpClient api = _server.Api();
+        SandboxCallsEndpoints.SandboxCallView call = (await (await api.PostAsJsonAsync("/api/sandbox/calls", new { destination = "8000" }))
+            .Content.ReadFromJsonAsync<SandboxCallsEndpoints.SandboxCallView>())!;
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await Wait.UntilAsync(() => registry.Contains(call.Uuid));
+        registry.TryGet(call.Uuid, out CallSession? session);
+        var bridge = Assert.IsType<VoiceAgentBridge>(session!.Agent);
+
+        await Wait.UntilAsync(() => bridge.FallbackReason is not null, TimeSpan.FromSeconds(10));
+        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 1, TimeSpan.FromSeconds(10));
+        Assert.True(registry.Contains(call.Uuid), "the call goes on");
+        await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
+        await Wait.UntilAsync(() => !registry.Contains(call.Uuid));
+    }
+}
