@@ -121,7 +121,7 @@ public sealed class OpenAiRealtimeAgentTests
 
             double seconds = (chunks[^1].ReceivedAt - chunks[0].ReceivedAt).TotalSeconds;
             double framesPerSecond = (Frames - 1) / seconds;
-            Assert.InRange(framesPerSecond, 40, 60);
+            Assert.InRange(framesPerSecond, 35, 65); // 50 paced; wide for a busy 2-core machine
 
             short[] received = [.. chunks.SelectMany(c => c.Pcm)];
             ToneFit fit = Signals.FitTone(received, 440, 8000);
@@ -254,6 +254,30 @@ public sealed class OpenAiRealtimeAgentTests
             Assert.Equal(new FakeTruncation(fake.LastAudioItemId!, 0, expectedMs), fake.Truncations[0]);
             Assert.Contains(fake.ClientEvents, e => e.Type == "response.cancel");
             Assert.Empty(fake.ErrorsSent);
+            Assert.DoesNotContain(log.Events, e => e is AgentError);
+        }
+    }
+
+    [Fact]
+    public async Task Server_vad_barge_in_mid_stream_stops_the_audio_and_truncates_what_was_heard()
+    {
+        await using OpenAiRealtimeFake fake = await OpenAiRealtimeFake.StartAsync();
+        fake.EnqueueResponse(new FakeResponse { Audio = Tone(24000, 700, 8000), Transcript = "A three second answer", RealTime = true });
+        (OpenAiRealtimeAgent agent, AgentEventLog log) = await ConnectAsync(fake);
+        await using (agent)
+        {
+            await agent.RequestResponseAsync(null, CancellationToken.None);
+            await log.WaitUntilAsync(() => log.AudioBytes >= 8000, Bounded, "half a second of audio");
+
+            await fake.SpeechStartedAsync(); // the server cancels the response itself (interrupt_response)
+            await log.WaitForAsync<CallerSpeech>(s => s.Started);
+            await agent.InterruptAsync(TimeSpan.FromMilliseconds(300), CancellationToken.None);
+
+            Assert.Equal("cancelled", (await log.WaitForAsync<ResponseFinished>()).Status);
+            await fake.WaitUntilAsync(() => fake.Truncations.Count == 1, Bounded, "a truncate");
+            Assert.Equal(new FakeTruncation(fake.LastAudioItemId!, 0, 300), fake.Truncations[0]);
+            Assert.True(log.AudioBytes < 48000, $"{log.AudioBytes} bytes played after the barge-in");
+            Assert.All(fake.ErrorsSent, e => Assert.Equal("response_cancel_not_active", e.Code));
             Assert.DoesNotContain(log.Events, e => e is AgentError);
         }
     }
