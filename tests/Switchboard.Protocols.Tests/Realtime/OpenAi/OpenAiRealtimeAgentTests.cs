@@ -404,6 +404,25 @@ public sealed class OpenAiRealtimeAgentTests
         await Assert.ThrowsAsync<VoiceAgentException>(() => agent.ConnectAsync(settings, CancellationToken.None).WaitAsync(Bounded));
     }
 
+    [Theory]
+    [InlineData(11025, null)]
+    [InlineData(16000, "pcmu")]
+    [InlineData(8000, "opus")]
+    public async Task Settings_the_agent_cannot_honour_throw_VoiceAgentException_before_connecting(int callRate, string? format)
+    {
+        await using OpenAiRealtimeFake fake = await OpenAiRealtimeFake.StartAsync();
+        await using var agent = new OpenAiRealtimeAgent();
+        var options = new Dictionary<string, string>();
+        if (format is not null)
+        {
+            options["audio_format"] = format;
+        }
+
+        await Assert.ThrowsAsync<VoiceAgentException>(
+            () => agent.ConnectAsync(Settings(fake, callRate, options), CancellationToken.None).WaitAsync(Bounded));
+        Assert.Equal(0, fake.ConnectionCount);
+    }
+
     [Fact]
     public async Task A_wrong_api_key_throws_VoiceAgentException_naming_the_401()
     {
