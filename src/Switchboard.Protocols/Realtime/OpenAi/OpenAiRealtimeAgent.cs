@@ -29,6 +29,8 @@ namespace Switchboard.Protocols.Realtime.OpenAi;
 /// <para>
 /// One receive loop and one send loop per session; every outgoing message goes through one bounded queue, so
 /// <see cref="SendAudioAsync"/> never waits on the network (a frame that finds the queue full is dropped).
+/// A response requested while another runs (a tool result, typed text) is sent on that one's <c>response.done</c>.
+/// After the connection is lost, caller audio is dropped quietly and the other calls throw <see cref="VoiceAgentException"/>.
 /// </para>
 /// </remarks>
 public sealed partial class OpenAiRealtimeAgent : IVoiceAgent

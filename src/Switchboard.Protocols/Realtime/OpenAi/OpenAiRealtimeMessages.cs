@@ -228,6 +228,11 @@ internal sealed record OpenAiSessionPlan
 
     public static OpenAiSessionPlan From(VoiceAgentSettings settings)
     {
+        if (settings.CallSampleRate is not (8000 or 16000 or 24000 or 48000))
+        {
+            throw new VoiceAgentException($"OpenAI Realtime supports calls at 8, 16, 24 or 48 kHz, not {settings.CallSampleRate} Hz.");
+        }
+
         IReadOnlyDictionary<string, string> options = settings.Options;
         string? Option(string key) => options.TryGetValue(key, out string? value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
