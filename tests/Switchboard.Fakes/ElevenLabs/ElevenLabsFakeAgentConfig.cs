@@ -35,6 +35,9 @@ public sealed class ElevenLabsFakeAgentConfig
     /// </summary>
     public bool RequireInitiationFirst { get; set; } = true;
 
+    /// <summary>False: the fake accepts the initiation but never answers with <c>conversation_initiation_metadata</c> (a hung service).</summary>
+    public bool SendInitiationMetadata { get; set; } = true;
+
     /// <summary>Period of server pings; zero = only the pings a test sends.</summary>
     public TimeSpan PingInterval { get; set; } = TimeSpan.Zero;
 

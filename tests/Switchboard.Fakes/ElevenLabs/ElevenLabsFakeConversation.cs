@@ -400,6 +400,11 @@ public sealed class ElevenLabsFakeConversation
         Initiation = message;
         _initiated = true;
         Notify();
+        if (!_agent.SendInitiationMetadata)
+        {
+            return true;
+        }
+
         await SendEventAsync("conversation_initiation_metadata", "conversation_initiation_metadata_event", new JsonObject
         {
             ["conversation_id"] = ConversationId,

@@ -10,10 +10,12 @@ using Switchboard.Protocols.Audio;
 using Switchboard.Protocols.Realtime;
 using Switchboard.Protocols.Realtime.ElevenLabs;
 using Switchboard.Protocols.Tests.Audio;
+using Switchboard.Protocols.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Switchboard.Protocols.Tests.Realtime.ElevenLabs;
 
-public sealed class ElevenLabsAgentTests
+public sealed class ElevenLabsAgentTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
@@ -158,6 +160,24 @@ public sealed class ElevenLabsAgentTests
         await Assert.ThrowsAsync<VoiceAgentException>(() => agent.ConnectAsync(settings, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_service_that_never_sends_the_metadata_times_out_as_a_voice_agent_exception()
+    {
+        await using ElevenLabsAgentFake fake = await ElevenLabsAgentFake.StartAsync(agent => agent.SendInitiationMetadata = false);
+        var time = new ManualTimeProvider();
+        await using var agent = new ElevenLabsAgent(timeProvider: time) { ConnectTimeout = TimeSpan.FromSeconds(5) };
+
+        Task connect = agent.ConnectAsync(Settings(fake), CancellationToken.None);
+        ElevenLabsFakeConversation conversation = await fake.NextConversationAsync(Timeout);
+        await conversation.WaitForMessageAsync("conversation_initiation_client_data", Timeout);
+        time.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.False(connect.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(0.1));
+
+        VoiceAgentException error = await Assert.ThrowsAsync<VoiceAgentException>(() => connect.WaitAsync(Timeout));
+        Assert.Contains("5 s", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("pcm_22050", "ulaw_8000", "input format 'pcm_22050'")]
     [InlineData("ulaw_8000", "pcm_44100", "output format 'pcm_44100'")]
@@ -207,6 +227,7 @@ public sealed class ElevenLabsAgentTests
         }
 
         double rate = (Frames - 1) / (received[^1].Seconds - received[0].Seconds);
+        output.WriteLine($"caller audio arrived at the fake at {rate:F2} frames/s");
         Assert.InRange(rate, 40, 55); // 50 frames/s; a busy machine only makes it slower
 
         // Agent → caller: one second of µ-law in 100 ms chunks comes out as 8 kHz PCM16, decoded code by code.
@@ -227,6 +248,33 @@ public sealed class ElevenLabsAgentTests
         G711.MuLawDecode(sent, expectedPcm);
         Assert.Equal(Pcm16.AsBytes(expectedPcm.AsSpan()).ToArray(), pcm.ToArray());
         Assert.Null(conversation.Violation);
+    }
+
+    [Fact]
+    public async Task Sending_a_caller_frame_allocates_nothing_on_the_media_thread()
+    {
+        await using ElevenLabsAgentFake fake = await ElevenLabsAgentFake.StartAsync();
+        await using var agent = new ElevenLabsAgent();
+        await agent.ConnectAsync(Settings(fake), CancellationToken.None);
+        ElevenLabsFakeConversation conversation = await fake.NextConversationAsync(Timeout);
+        ReadOnlyMemory<byte> frame = Pcm16.AsBytes(Signals.Tone(160, 440, 8000).AsSpan()).ToArray();
+        for (int i = 0; i < 10; i++)
+        {
+            await agent.SendAudioAsync(frame, CancellationToken.None);
+        }
+
+        await conversation.WaitForAudioAsync(10, Timeout);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            ValueTask sent = agent.SendAudioAsync(frame, CancellationToken.None);
+            Assert.True(sent.IsCompletedSuccessfully); // never waits on the network
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        await conversation.WaitForAudioAsync(20, Timeout);
+        Assert.Equal(0, allocated);
     }
 
     [Fact]
