@@ -23,6 +23,7 @@ public sealed class GeminiFakeSession
     private readonly Dictionary<string, string> _pendingToolCalls = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource<(int? Code, string? Reason)> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _abort = new();
+    private Task _cut = Task.CompletedTask;
     private long _audioBytes;
     private int _handles;
 
@@ -144,7 +145,7 @@ public sealed class GeminiFakeSession
     public async Task SendGoAwayAsync(TimeSpan timeLeft)
     {
         await SendAsync(string.Create(CultureInfo.InvariantCulture, $$$"""{"goAway":{"timeLeft":"{{{timeLeft.TotalSeconds:0.###}}}s"}}"""));
-        _ = CutAfterAsync(timeLeft); // bounded by timeLeft and the close handshake; ends with the session
+        _cut = CutAfterAsync(timeLeft); // bounded by timeLeft; awaited when the session's handler ends
     }
 
     public Task CloseAsync(int code, string reason) => CloseOutputAsync(code, reason);
@@ -236,6 +237,11 @@ public sealed class GeminiFakeSession
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
             _closed.TrySetResult((null, exception.Message));
+        }
+        finally
+        {
+            await _abort.CancelAsync(); // ends a pending goAway cut
+            await _cut;
         }
     }
 

@@ -30,7 +30,7 @@ public sealed class GeminiLiveFake : IAsyncDisposable
     private readonly List<(int Index, TaskCompletionSource<GeminiFakeSession> Done)> _sessionWaiters = [];
     private readonly ConcurrentDictionary<string, GeminiFakeSession> _handles = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(int Code, string Reason)> _rejections = new();
-    private readonly List<Task> _handlers = [];
+    private readonly TaskCompletionSource _resumedSetupArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private GeminiLiveFake(FakeServer server, string apiKey)
     {
@@ -45,6 +45,12 @@ public sealed class GeminiLiveFake : IAsyncDisposable
 
     /// <summary>Connections closed before or at set-up: (close code, reason).</summary>
     public IReadOnlyCollection<(int Code, string Reason)> Rejections => _rejections.ToArray();
+
+    /// <summary>Awaited before answering a resumed <c>setup</c>: lets a test hold the switch between connections open.</summary>
+    public Task ResumedSetupReply { get; set; } = Task.CompletedTask;
+
+    /// <summary>Completes when a valid resumed <c>setup</c> has arrived (before its reply).</summary>
+    public Task ResumedSetupArrived => _resumedSetupArrived.Task;
 
     public IReadOnlyList<GeminiFakeSession> Sessions
     {
@@ -138,6 +144,12 @@ public sealed class GeminiLiveFake : IAsyncDisposable
             {
                 await RejectAsync(socket, e.Code, e.Reason);
                 return;
+            }
+
+            if (resumedWith is not null)
+            {
+                _resumedSetupArrived.TrySetResult();
+                await ResumedSetupReply;
             }
 
             GeminiFakeSession session;

@@ -183,6 +183,7 @@ public sealed partial class GeminiLiveAgent
         Log.Resumed(_logger, _callerAudio.Reader.Count, DroppedCallerAudioChunks);
         _ready.TrySetResult();
         await CloseQuietlyAsync(old, "resumed");
+        await WaitQuietlyAsync(old.Receive); // its buffer goes back to the pool only once the loop is done
         old.Dispose();
         return true;
     }

@@ -269,6 +269,69 @@ public sealed class GeminiLiveAgentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Caller_audio_held_during_a_slow_switch_keeps_the_newest_two_seconds_and_counts_the_rest()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _fake.ResumedSetupReply = release.Task;
+        await _agent.ConnectAsync(Settings(_fake), CancellationToken.None).WaitAsync(Bound);
+        GeminiFakeSession first = await _fake.WaitForSessionAsync(0).WaitAsync(Bound);
+        await first.IssueResumptionHandleAsync();
+        await _agent.WaitForServerMessagesAsync(2).WaitAsync(Bound);
+        await first.SendGoAwayAsync(TimeSpan.FromSeconds(5));
+        await _fake.ResumedSetupArrived.WaitAsync(Bound);
+
+        // 3 s of caller audio while the new connection is not ready; frame k is the constant 100·(k + 1).
+        byte[] frame = new byte[320];
+        for (int k = 0; k < 150; k++)
+        {
+            Pcm16.AsSamples(frame.AsSpan()).Fill((short)(100 * (k + 1)));
+            await _agent.SendAudioAsync(frame, CancellationToken.None);
+        }
+
+        release.SetResult();
+        GeminiFakeSession second = await _fake.WaitForSessionAsync(1).WaitAsync(Bound);
+        await second.WaitForAudioBytesAsync(100 * 640).WaitAsync(Bound);
+
+        Assert.Equal(50, _agent.DroppedCallerAudioChunks);
+        Assert.Equal(0, first.AudioBytes);
+        Assert.Equal(100 * 640, second.AudioBytes);
+        Assert.All(second.Audio, chunk => Assert.InRange(chunk.Pcm.Length, 640, 3200));
+        short[] received = Samples(second.Audio);
+        Assert.InRange(received[160], 5100 - 30, 5100 + 30); // the oldest kept frame is frame 50
+        Assert.InRange(received[^1], 15000 - 30, 15000 + 30);
+    }
+
+    [Fact]
+    public async Task Sending_a_caller_frame_allocates_nothing()
+    {
+        await _agent.ConnectAsync(Settings(_fake), CancellationToken.None).WaitAsync(Bound);
+        GeminiFakeSession session = await _fake.WaitForSessionAsync(0).WaitAsync(Bound);
+        byte[] frame = new byte[320];
+        ToneGenerator.Fill(Pcm16.AsSamples(frame.AsSpan()), 400, 8000);
+        const int burst = 40; // within what the shared pool keeps per size, so rented buffers come back
+        for (int round = 1; round <= 4; round++)
+        {
+            for (int i = 0; i < burst; i++)
+            {
+                await _agent.SendAudioAsync(frame, CancellationToken.None);
+            }
+
+            await session.WaitForAudioBytesAsync(round * burst * 640).WaitAsync(Bound);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < burst; i++)
+        {
+            ValueTask sent = _agent.SendAudioAsync(frame, CancellationToken.None);
+            Assert.True(sent.IsCompletedSuccessfully);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        await session.WaitForAudioBytesAsync(5 * burst * 640).WaitAsync(Bound);
+    }
+
+    [Fact]
     public async Task GoAway_without_a_resumption_handle_ends_with_a_fatal_error()
     {
         await _agent.ConnectAsync(Settings(_fake), CancellationToken.None).WaitAsync(Bound);
