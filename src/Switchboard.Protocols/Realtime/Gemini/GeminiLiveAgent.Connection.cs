@@ -109,7 +109,8 @@ public sealed partial class GeminiLiveAgent
             {
                 Connection connection = _connection!;
                 await Task.WhenAny(connection.Receive, connection.GoAway.Task).WaitAsync(cancellationToken);
-                if (connection.GoAway.Task.IsCompleted)
+                bool goAway = connection.GoAway.Task.IsCompleted;
+                if (goAway && _resumeHandle is not null)
                 {
                     if (await ResumeAsync(connection, cancellationToken))
                     {
@@ -119,11 +120,25 @@ public sealed partial class GeminiLiveAgent
                     break;
                 }
 
-                ConnectionEnd end = await connection.Receive;
+                // Without a handle the connection stays in use until the service cuts it.
+                ConnectionEnd end = await connection.Receive.WaitAsync(cancellationToken);
+                if (end.Code == "connection_lost" && _resumeHandle is not null && Volatile.Read(ref _disposed) == 0)
+                {
+                    // §3.7: a dropped connection resumes like a goAway.
+                    Log.Closed(_logger, end.Code, end.Message);
+                    if (await ResumeAsync(connection, cancellationToken))
+                    {
+                        continue;
+                    }
+
+                    break;
+                }
+
                 if (Volatile.Read(ref _disposed) == 0)
                 {
-                    Log.Closed(_logger, end.Code, end.Message);
-                    Emit(new AgentError(end.Code, end.Message, Fatal: true));
+                    string message = goAway ? end.Message + " (after goAway, with no resumption handle issued)" : end.Message;
+                    Log.Closed(_logger, end.Code, message);
+                    Emit(new AgentError(end.Code, message, Fatal: true));
                 }
 
                 break;
@@ -148,13 +163,7 @@ public sealed partial class GeminiLiveAgent
     private async Task<bool> ResumeAsync(Connection old, CancellationToken cancellationToken)
     {
         _ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        string? handle = _resumeHandle;
-        if (handle is null)
-        {
-            Emit(new AgentError("resume_unavailable", "Gemini Live ended the connection before issuing a resumption handle.", Fatal: true));
-            return false;
-        }
-
+        string handle = _resumeHandle!;
         Connection next;
         try
         {

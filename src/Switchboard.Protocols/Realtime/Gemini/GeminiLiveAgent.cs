@@ -22,7 +22,9 @@ namespace Switchboard.Protocols.Realtime.Gemini;
 /// <see cref="InterruptAsync"/> sends nothing; it drops the queued audio and the rest of the answer in progress.</para>
 /// <para>Session limits (§3.7): the latest resumable <c>sessionResumptionUpdate</c> handle is kept; on
 /// <c>goAway</c> the agent reports <see cref="SessionEnding"/>, opens a new connection with that handle, holds
-/// caller audio meanwhile and flushes it to the new session. <see cref="Events"/> carries on across the switch.</para>
+/// caller audio meanwhile and flushes it to the new session. <see cref="Events"/> carries on across the switch. A
+/// connection that drops without a close is resumed the same way. Without a handle the connection is used until
+/// the service cuts it, which ends the session with a fatal <see cref="AgentError"/>.</para>
 /// </remarks>
 public sealed partial class GeminiLiveAgent : IVoiceAgent
 {
@@ -127,7 +129,17 @@ public sealed partial class GeminiLiveAgent : IVoiceAgent
         _outputResampler = new Resampler(OutputSampleRate, settings.CallSampleRate);
         _batch = new byte[Pcm16.BytesPerFrame(InputSampleRate, MaxBatchMilliseconds)];
 
-        Connection connection = await OpenAsync(resumeHandle: null, cancellationToken);
+        Connection connection;
+        try
+        {
+            connection = await OpenAsync(resumeHandle: null, cancellationToken);
+        }
+        catch (Exception)
+        {
+            _settings = null;
+            throw;
+        }
+
         _connection = connection;
         connection.Receive = ReceiveLoopAsync(connection, _cts.Token);
         _audioLoop = SendAudioLoopAsync(_cts.Token);

@@ -345,6 +345,28 @@ public sealed class GeminiLiveAgentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_dropped_connection_with_a_resumption_handle_is_resumed()
+    {
+        await _agent.ConnectAsync(Settings(_fake), CancellationToken.None).WaitAsync(Bound);
+        GeminiFakeSession first = await _fake.WaitForSessionAsync(0).WaitAsync(Bound);
+        string handle = await first.IssueResumptionHandleAsync();
+        await _agent.WaitForServerMessagesAsync(2).WaitAsync(Bound);
+
+        first.Abort();
+        GeminiFakeSession second = await _fake.WaitForSessionAsync(1).WaitAsync(Bound);
+        Assert.Equal(handle, second.ResumedWithHandle);
+
+        byte[] frame = new byte[320];
+        await _agent.SendAudioAsync(frame, CancellationToken.None);
+        await second.WaitForAudioBytesAsync(640).WaitAsync(Bound);
+        await second.SendAudioAsync(Tone(960, 1000, 24000));
+        await second.SendTurnCompleteAsync();
+        List<VoiceAgentEvent> events = await ReadUntilAsync(_agent.Events, e => e is ResponseFinished);
+        Assert.Empty(events.OfType<AgentError>());
+        Assert.Equal(320, Samples(events).Length);
+    }
+
+    [Fact]
     public async Task A_wrong_api_key_fails_to_connect_with_a_voice_agent_exception()
     {
         VoiceAgentException error = await Assert.ThrowsAsync<VoiceAgentException>(
