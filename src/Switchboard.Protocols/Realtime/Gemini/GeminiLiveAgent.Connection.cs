@@ -150,7 +150,9 @@ public sealed partial class GeminiLiveAgent
         }
         finally
         {
+            Volatile.Write(ref _ended, 1);
             _ready.TrySetResult(); // release senders; they fail fast on the closed socket
+            _swapped.TrySetResult();
             _eventChannel.Writer.TryComplete();
             _callerAudio.Writer.TryComplete();
         }
@@ -188,6 +190,9 @@ public sealed partial class GeminiLiveAgent
             _sendLock.Release();
         }
 
+        TaskCompletionSource swapped = _swapped;
+        _swapped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        swapped.TrySetResult();
         Interlocked.Increment(ref _resumeCount);
         Log.Resumed(_logger, _callerAudio.Reader.Count, DroppedCallerAudioChunks);
         _ready.TrySetResult();
@@ -235,7 +240,18 @@ public sealed partial class GeminiLiveAgent
         }
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cts.Token);
-        await SendCoreAsync(json, linked.Token);
+        try
+        {
+            await SendCoreAsync(json, linked.Token);
+        }
+        catch (Exception exception) when (exception is WebSocketException or InvalidOperationException or ObjectDisposedException)
+        {
+            throw new VoiceAgentException("The Gemini Live connection is closed.", exception);
+        }
+        catch (OperationCanceledException exception) when (_cts.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new VoiceAgentException("The Gemini Live session has ended.", exception);
+        }
     }
 
     /// <summary>The send itself; <paramref name="cancellationToken"/> must already include the agent's own token.</summary>
@@ -294,7 +310,26 @@ public sealed partial class GeminiLiveAgent
                 }
 
                 WriteAudioMessage(length);
-                await SendCoreAsync(_audioJson.WrittenMemory, cancellationToken);
+                while (true)
+                {
+                    Task swapped = _swapped.Task;
+                    try
+                    {
+                        await SendCoreAsync(_audioJson.WrittenMemory, cancellationToken);
+                        break;
+                    }
+                    catch (Exception exception) when (exception is WebSocketException or InvalidOperationException or ObjectDisposedException &&
+                        Volatile.Read(ref _ended) == 0)
+                    {
+                        // The connection dropped; if the session resumes, this batch goes to the new connection.
+                        Log.SendFailed(_logger, exception);
+                        await swapped.WaitAsync(cancellationToken);
+                        if (Volatile.Read(ref _ended) != 0)
+                        {
+                            return;
+                        }
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -66,6 +66,8 @@ public sealed partial class GeminiLiveAgent : IVoiceAgent
     private volatile Connection? _connection;
     private volatile TaskCompletionSource _ready = NewCompletedGate();
     private volatile string? _resumeHandle;
+    private volatile TaskCompletionSource _swapped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _ended;
     private Task _supervisor = Task.CompletedTask;
     private Task _audioLoop = Task.CompletedTask;
     private long _droppedCallerChunks;

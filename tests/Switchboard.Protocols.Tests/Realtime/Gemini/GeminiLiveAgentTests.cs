@@ -345,25 +345,37 @@ public sealed class GeminiLiveAgentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_dropped_connection_with_a_resumption_handle_is_resumed()
+    public async Task A_dropped_connection_with_a_resumption_handle_is_resumed_and_caller_audio_carries_on()
     {
         await _agent.ConnectAsync(Settings(_fake), CancellationToken.None).WaitAsync(Bound);
         GeminiFakeSession first = await _fake.WaitForSessionAsync(0).WaitAsync(Bound);
         string handle = await first.IssueResumptionHandleAsync();
         await _agent.WaitForServerMessagesAsync(2).WaitAsync(Bound);
+        using var stop = new CancellationTokenSource();
+        Task pump = Task.Run(async () =>
+        {
+            using var pacer = new AudioPacer(TimeSpan.FromMilliseconds(20), TimeProvider.System);
+            byte[] frame = new byte[320];
+            while (!stop.IsCancellationRequested && await pacer.WaitForNextTickAsync(CancellationToken.None))
+            {
+                await _agent.SendAudioAsync(frame, CancellationToken.None);
+            }
+        });
 
+        await first.WaitForAudioBytesAsync(10 * 640).WaitAsync(Bound);
         first.Abort();
         GeminiFakeSession second = await _fake.WaitForSessionAsync(1).WaitAsync(Bound);
         Assert.Equal(handle, second.ResumedWithHandle);
+        await second.WaitForAudioBytesAsync(25 * 640).WaitAsync(Bound); // the send loop survived the failed send
+        await stop.CancelAsync();
+        await pump.WaitAsync(Bound);
 
-        byte[] frame = new byte[320];
-        await _agent.SendAudioAsync(frame, CancellationToken.None);
-        await second.WaitForAudioBytesAsync(640).WaitAsync(Bound);
         await second.SendAudioAsync(Tone(960, 1000, 24000));
         await second.SendTurnCompleteAsync();
         List<VoiceAgentEvent> events = await ReadUntilAsync(_agent.Events, e => e is ResponseFinished);
         Assert.Empty(events.OfType<AgentError>());
         Assert.Equal(320, Samples(events).Length);
+        Assert.Equal(1, _agent.ResumeCount);
     }
 
     [Fact]
