@@ -35,6 +35,7 @@ public sealed class DeepgramStreamingClient : IAsyncDisposable
     private readonly StringBuilder _turn = new();
     private Task _receiveLoop = Task.CompletedTask;
     private Task _keepAliveLoop = Task.CompletedTask;
+    private PeriodicTimer? _keepAliveTimer;
     private long _lastSendTimestamp;
     private int _disposed;
 
@@ -71,8 +72,12 @@ public sealed class DeepgramStreamingClient : IAsyncDisposable
         }
 
         _lastSendTimestamp = _timeProvider.GetTimestamp();
-        _receiveLoop = ReceiveLoopAsync(_stop.Token);
-        _keepAliveLoop = KeepAliveLoopAsync(_stop.Token);
+
+        // Held in a field: a PeriodicTimer on a TimeProvider that only its own pending wait references can be collected.
+        _keepAliveTimer = new PeriodicTimer(_options.KeepAliveInterval / 4, _timeProvider);
+        // Both loops run on the thread pool, away from any caller's synchronization context; DisposeAsync awaits them.
+        _receiveLoop = Task.Run(() => ReceiveLoopAsync(_stop.Token), CancellationToken.None);
+        _keepAliveLoop = Task.Run(() => KeepAliveLoopAsync(_stop.Token), CancellationToken.None);
     }
 
     /// <summary>
@@ -145,6 +150,7 @@ public sealed class DeepgramStreamingClient : IAsyncDisposable
         }
 
         _events.Writer.TryComplete();
+        _keepAliveTimer?.Dispose();
         _socket.Dispose();
         _sendLock.Dispose();
         _stop.Dispose();
@@ -167,10 +173,9 @@ public sealed class DeepgramStreamingClient : IAsyncDisposable
     private async Task KeepAliveLoopAsync(CancellationToken cancellationToken)
     {
         TimeSpan interval = _options.KeepAliveInterval;
-        using var timer = new PeriodicTimer(interval / 4, _timeProvider);
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
+            while (await _keepAliveTimer!.WaitForNextTickAsync(cancellationToken))
             {
                 if (_socket.State != WebSocketState.Open)
                 {

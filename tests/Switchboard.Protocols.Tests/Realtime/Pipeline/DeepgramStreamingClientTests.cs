@@ -3,6 +3,7 @@ using Switchboard.Protocols.Audio;
 using Switchboard.Protocols.Realtime;
 using Switchboard.Protocols.Realtime.Pipeline;
 using Switchboard.Protocols.Tests.Audio;
+using Switchboard.Protocols.Tests.Support;
 
 namespace Switchboard.Protocols.Tests.Realtime.Pipeline;
 
@@ -161,25 +162,22 @@ public sealed class DeepgramStreamingClientTests
     }
 
     [Fact]
-    public async Task KeepAlive_text_frames_hold_an_idle_stream_open_past_the_idle_timeout()
+    public async Task An_idle_client_sends_KeepAlive_text_frames_on_its_clock()
     {
         await using DeepgramFake fake = await DeepgramFake.StartAsync();
-        fake.IdleTimeout = TimeSpan.FromMilliseconds(600);
-        await using var client = new DeepgramStreamingClient(Options(fake) with { KeepAliveInterval = TimeSpan.FromMilliseconds(150) });
+        var clock = new ManualTimeProvider();
+        await using var client = new DeepgramStreamingClient(Options(fake) with { KeepAliveInterval = TimeSpan.FromSeconds(4) }, clock);
         await client.ConnectAsync(CancellationToken.None);
+        await fake.Connected.WaitAsync(Timeout);
 
-        // Wait (bounded) until several KeepAlives went out: together they span more than the idle timeout.
-        using var deadline = new CancellationTokenSource(Timeout);
-        while (fake.ControlMessages.Count < 8)
-        {
-            await Task.Yield();
-            deadline.Token.ThrowIfCancellationRequested();
-            await Task.WhenAny(fake.Closed, Task.Delay(20, deadline.Token));
-            Assert.False(fake.Closed.IsCompleted, "the fake closed the idle stream");
-        }
+        clock.Advance(TimeSpan.FromSeconds(4));
+        await WaitUntilAsync(() => fake.ControlMessages.Count == 1);
+        clock.Advance(TimeSpan.FromSeconds(4));
+        await WaitUntilAsync(() => fake.ControlMessages.Count == 2);
 
         Assert.All(fake.ControlMessages, m => Assert.Equal("""{"type":"KeepAlive"}""", m));
         Assert.Empty(fake.Audio);
+        Assert.False(fake.Closed.IsCompleted);
     }
 
     [Fact]
@@ -225,6 +223,15 @@ public sealed class DeepgramStreamingClientTests
         await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(
             () => socket.ConnectAsync(new UriBuilder(fake.Endpoint) { Query = query }.Uri, CancellationToken.None)).WaitAsync(Timeout);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, socket.HttpStatusCode);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
     }
 
     private static DeepgramOptions Options(DeepgramFake fake) => new() { ApiKey = fake.ApiKey, Endpoint = fake.Endpoint };
