@@ -112,6 +112,44 @@ public sealed class TextToSpeechTests
         Assert.Equal("Invalid API key", error.ProviderMessage);
     }
 
+    [Fact]
+    public async Task Piper_16k_voice_is_resampled_to_the_call_rate()
+    {
+        await using PiperFake fake = await PiperFake.StartAsync();
+        using var http = new HttpClient();
+        var tts = new PiperTextToSpeech(http, new PiperTtsOptions { BaseUrl = fake.BaseUrl, Voice = "de_DE-thorsten-low", LengthScale = 0.9 }, 8000);
+
+        short[] pcm = await CollectAsync(tts, "Guten Tag");
+        var request = Assert.Single(fake.Requests);
+        Assert.Equal("Guten Tag", (string?)request["text"]);
+        Assert.Equal("de_DE-thorsten-low", (string?)request["voice"]);
+        Assert.Equal(0.9, (double?)request["length_scale"]);
+        Assert.Equal(4000, pcm.Length);
+        AssertTone(pcm, 1000, 8000);
+    }
+
+    [Fact]
+    public async Task Piper_22050_voice_is_refused_with_a_message_naming_the_fix()
+    {
+        await using PiperFake fake = await PiperFake.StartAsync();
+        using var http = new HttpClient();
+        var tts = new PiperTextToSpeech(http, new PiperTtsOptions { BaseUrl = fake.BaseUrl, Voice = "de_DE-thorsten-medium" }, 8000);
+        NotSupportedException error = await Assert.ThrowsAsync<NotSupportedException>(() => CollectAsync(tts, "x"));
+        Assert.Contains("22050 Hz", error.Message, StringComparison.Ordinal);
+        Assert.Contains("16 kHz", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Piper_unknown_voice_is_an_HTTP_error()
+    {
+        await using PiperFake fake = await PiperFake.StartAsync();
+        using var http = new HttpClient();
+        var tts = new PiperTextToSpeech(http, new PiperTtsOptions { BaseUrl = fake.BaseUrl, Voice = "xx_XX-nobody-low" }, 8000);
+        ProviderHttpException error = await Assert.ThrowsAsync<ProviderHttpException>(() => CollectAsync(tts, "x"));
+        Assert.Equal(404, error.StatusCode);
+        Assert.Contains("xx_XX-nobody-low", error.ProviderMessage, StringComparison.Ordinal);
+    }
+
     private static void AssertTone(short[] pcm, double frequency, int sampleRate)
     {
         // Skip the resampler's start-up transient (a few ms), then the tone must dominate: Goertzel power at the tone
