@@ -313,7 +313,7 @@ public sealed class GeminiLiveAgentTests(ITestOutputHelper output) : IAsyncLifet
         GeminiFakeSession session = await _fake.WaitForSessionAsync(0).WaitAsync(Bound);
         byte[] frame = new byte[320];
         ToneGenerator.Fill(Pcm16.AsSamples(frame.AsSpan()), 400, 8000);
-        const int burst = 40; // within what the shared pool keeps per size, so rented buffers come back
+        const int burst = 100; // the whole 2 s queue
         for (int round = 1; round <= 4; round++)
         {
             for (int i = 0; i < burst; i++)
