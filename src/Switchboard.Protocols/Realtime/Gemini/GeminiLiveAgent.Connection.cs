@@ -301,7 +301,7 @@ public sealed partial class GeminiLiveAgent
                 {
                     chunk.Buffer.AsSpan(0, chunk.Length).CopyTo(_batch.AsSpan(length));
                     length += chunk.Length;
-                    ArrayPool<byte>.Shared.Return(chunk.Buffer);
+                    _callerPool.Return(chunk.Buffer);
                 }
 
                 if (length == 0)

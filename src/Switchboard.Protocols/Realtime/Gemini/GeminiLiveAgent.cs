@@ -50,6 +50,9 @@ public sealed partial class GeminiLiveAgent : IVoiceAgent
     private readonly Channel<AgentEventReader.Entry> _eventChannel;
     private readonly AgentEventReader _events;
     private readonly Channel<AudioChunk> _callerAudio;
+    // The agent's own pool for queued caller frames: it holds the whole 2 s queue, so once warm a frame never
+    // allocates, whatever else the process rents from the shared pool.
+    private readonly ArrayPool<byte> _callerPool = ArrayPool<byte>.Create(4096, (CallerQueueMilliseconds / 20) + 28);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Lock _handleLock = new();
     private readonly CancellationTokenSource _cts = new();
@@ -93,7 +96,7 @@ public sealed partial class GeminiLiveAgent : IVoiceAgent
             },
             dropped =>
             {
-                ArrayPool<byte>.Shared.Return(dropped.Buffer);
+                _callerPool.Return(dropped.Buffer);
                 Interlocked.Increment(ref _droppedCallerChunks);
             });
         _audioWriter = new Utf8JsonWriter(_audioJson);
@@ -158,11 +161,11 @@ public sealed partial class GeminiLiveAgent : IVoiceAgent
 
         ReadOnlySpan<short> samples = Pcm16.AsSamples(frame.Span);
         int bytes = Resampler.MaxOutputLength(samples.Length, resampler.InputRate, InputSampleRate) * Pcm16.BytesPerSample;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(bytes);
+        byte[] buffer = _callerPool.Rent(bytes);
         int written = resampler.Process(samples, Pcm16.AsSamples(buffer.AsSpan(0, bytes))) * Pcm16.BytesPerSample;
         if (written == 0 || !_callerAudio.Writer.TryWrite(new AudioChunk(buffer, written)))
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _callerPool.Return(buffer);
         }
 
         return ValueTask.CompletedTask;
@@ -248,7 +251,7 @@ public sealed partial class GeminiLiveAgent : IVoiceAgent
 
         while (_callerAudio.Reader.TryRead(out AudioChunk chunk))
         {
-            ArrayPool<byte>.Shared.Return(chunk.Buffer);
+            _callerPool.Return(chunk.Buffer);
         }
 
         _eventChannel.Writer.TryComplete();

@@ -6,11 +6,12 @@ using Switchboard.Fakes.Gemini;
 using Switchboard.Protocols.Audio;
 using Switchboard.Protocols.Realtime;
 using Switchboard.Protocols.Realtime.Gemini;
+using Xunit.Abstractions;
 using static Switchboard.Protocols.Tests.Realtime.Gemini.GeminiTestSupport;
 
 namespace Switchboard.Protocols.Tests.Realtime.Gemini;
 
-public sealed class GeminiLiveAgentTests : IAsyncLifetime
+public sealed class GeminiLiveAgentTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private GeminiLiveFake _fake = null!;
     private GeminiLiveAgent _agent = null!;
@@ -88,6 +89,7 @@ public sealed class GeminiLiveAgentTests : IAsyncLifetime
         Assert.Equal(frames * 640, session.AudioBytes);
         Assert.All(audio, chunk => Assert.InRange(chunk.Pcm.Length, 640, 3200)); // 20 to 100 ms per message
         TimeSpan span = Stopwatch.GetElapsedTime(audio[0].Timestamp, audio[^1].Timestamp);
+        output.WriteLine($"{audio.Count} messages over {span.TotalMilliseconds:0} ms");
         Assert.InRange(span.TotalSeconds, 1.5, 4.0); // 99 frame periods ≈ 1.98 s: paced, not bursted
         Assert.True(audio.Count >= 20, $"{audio.Count} messages");
 
@@ -239,9 +241,11 @@ public sealed class GeminiLiveAgentTests : IAsyncLifetime
         await first.IssueResumptionHandleAsync(); // superseded by the next one
         string handle = await first.IssueResumptionHandleAsync();
         await _agent.WaitForServerMessagesAsync(3).WaitAsync(Bound);
+        long t0 = Stopwatch.GetTimestamp();
         await first.SendGoAwayAsync(TimeSpan.FromSeconds(1));
 
         GeminiFakeSession second = await _fake.WaitForSessionAsync(1).WaitAsync(Bound);
+        output.WriteLine($"goAway to resumed session: {Stopwatch.GetElapsedTime(t0).TotalMilliseconds:0} ms");
         Assert.Equal(handle, second.ResumedWithHandle);
         Assert.Equal(first.Setup.GetProperty("model").GetString(), second.Setup.GetProperty("model").GetString());
         await second.WaitForAudioBytesAsync(25 * 640).WaitAsync(Bound);
@@ -257,6 +261,7 @@ public sealed class GeminiLiveAgentTests : IAsyncLifetime
 
         long[] arrivals = [.. first.Audio.Concat(second.Audio).Select(a => a.Timestamp)];
         TimeSpan largestGap = Enumerable.Range(1, arrivals.Length - 1).Max(i => Stopwatch.GetElapsedTime(arrivals[i - 1], arrivals[i]));
+        output.WriteLine($"largest gap in caller audio across the switch: {largestGap.TotalMilliseconds:0} ms; sent {sent} frames");
         Assert.True(largestGap < TimeSpan.FromSeconds(2), $"largest gap {largestGap}");
 
         // The event stream carries on across the switch.
@@ -308,7 +313,7 @@ public sealed class GeminiLiveAgentTests : IAsyncLifetime
         GeminiFakeSession session = await _fake.WaitForSessionAsync(0).WaitAsync(Bound);
         byte[] frame = new byte[320];
         ToneGenerator.Fill(Pcm16.AsSamples(frame.AsSpan()), 400, 8000);
-        const int burst = 40; // within what the shared pool keeps per size, so rented buffers come back
+        const int burst = 100; // the whole 2 s queue
         for (int round = 1; round <= 4; round++)
         {
             for (int i = 0; i < burst; i++)
