@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Protocols.Realtime;
+using Switchboard.Protocols.Realtime.Gemini;
 using Switchboard.Protocols.Realtime.OpenAi;
 using Switchboard.Server.Data;
 using Switchboard.Server.Secretaries;
@@ -45,6 +46,7 @@ public sealed class VoiceAgentFactory(
         IVoiceAgent? agent = provider.Type switch
         {
             AiProviderType.OpenAiRealtime => new OpenAiRealtimeAgent(loggers.CreateLogger<OpenAiRealtimeAgent>(), time),
+            AiProviderType.GeminiLive => new GeminiLiveAgent(loggers.CreateLogger<GeminiLiveAgent>(), time),
             _ => null,
         };
         if (agent is null)

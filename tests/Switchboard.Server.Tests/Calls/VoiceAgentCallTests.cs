@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Fakes.Gemini;
 using Switchboard.Fakes.OpenAi;
 using Switchboard.Protocols.Audio;
 using Switchboard.Sandbox;
@@ -36,7 +37,9 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         await _openAi.DisposeAsync();
     }
 
-    private async Task UseOpenAiAsync(Uri endpoint)
+    private Task UseOpenAiAsync(Uri endpoint) => UseProviderAsync(AiProviderType.OpenAiRealtime, endpoint, _openAi.ApiKey);
+
+    private async Task UseProviderAsync(AiProviderType type, Uri endpoint, string apiKey)
     {
         await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
@@ -45,10 +48,10 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         var provider = new AiProvider
         {
             Id = Guid.NewGuid(),
-            Name = "OpenAI (fake)",
-            Type = AiProviderType.OpenAiRealtime,
-            Settings = $$"""{"endpoint":"{{endpoint}}","model":"gpt-realtime"}""",
-            ProtectedSecrets = secrets.Protect(new Dictionary<string, string> { ["api_key"] = _openAi.ApiKey }),
+            Name = $"{type} (fake)",
+            Type = type,
+            Settings = $$"""{"endpoint":"{{endpoint}}"}""",
+            ProtectedSecrets = secrets.Protect(new Dictionary<string, string> { ["api_key"] = apiKey }),
         };
         db.AiProviders.Add(provider);
         await db.SaveChangesAsync();
@@ -100,6 +103,45 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 1200), 900, 1100);
         Assert.Equal(0, Tones.Milliseconds(audio.Samples, 2, 1, 660) + Tones.Milliseconds(audio.Samples, 2, 1, 880)); // not the built-in chime
         Assert.True(await _server.MetricAsync("voice_ai_realtime_calls_total", ("tenant", DemoTenant.DomainName), ("provider", "openai"), ("outcome", session.EndReason!)) >= 1);
+    }
+
+    [Fact]
+    public async Task The_caller_talks_with_the_gemini_secretary_through_the_sandbox()
+    {
+        await using GeminiLiveFake gemini = await GeminiLiveFake.StartAsync();
+        await UseProviderAsync(AiProviderType.GeminiLive, gemini.Endpoint, gemini.ApiKey);
+
+        using HttpClient api = _server.Api();
+        SandboxCallsEndpoints.SandboxCallView call = (await (await api.PostAsJsonAsync("/api/sandbox/calls", new { destination = "8000", toneHz = 500 }))
+            .Content.ReadFromJsonAsync<SandboxCallsEndpoints.SandboxCallView>())!;
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await Wait.UntilAsync(() => registry.Contains(call.Uuid));
+        registry.TryGet(call.Uuid, out CallSession? session);
+
+        // The greeting request arrives; the fake answers in Gemini's 24 kHz PCM.
+        GeminiFakeSession live = await gemini.WaitForSessionAsync(0).WaitAsync(TimeSpan.FromSeconds(20));
+        await live.WaitForMessageAsync("clientContent").WaitAsync(TimeSpan.FromSeconds(20));
+        short[] answer = new short[24000];
+        ToneGenerator.Fill(answer, 1200, 24000, 0.3);
+        await live.SendAudioAsync(answer);
+        await live.SendTurnCompleteAsync();
+
+        // Caller audio reaches Gemini resampled to 16 kHz PCM (two seconds of it).
+        await live.WaitForAudioBytesAsync(16000 * 2 * 2).WaitAsync(TimeSpan.FromSeconds(20));
+        await Wait.UntilAsync(() => session!.Playback.FilesQueued >= 2, TimeSpan.FromSeconds(20));
+        await Wait.UntilAsync(() => !session!.Playback.IsPlaying, TimeSpan.FromSeconds(20));
+        string recording = Assert.Single(_server.Services.GetRequiredService<SandboxPbx>().FindChannel(call.Uuid)!.RecordingPaths);
+        await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
+        await Wait.UntilAsync(() => !registry.Contains(call.Uuid));
+
+        WavAudio audio;
+        using (FileStream file = File.OpenRead(recording))
+        {
+            audio = WavFile.Read(file);
+        }
+
+        Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 1200), 900, 1100);
+        Assert.True(await _server.MetricAsync("voice_ai_realtime_calls_total", ("tenant", DemoTenant.DomainName), ("provider", "gemini"), ("outcome", session!.EndReason!)) >= 1);
     }
 
     [Fact]
