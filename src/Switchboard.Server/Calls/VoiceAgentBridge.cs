@@ -24,8 +24,12 @@ public sealed partial class VoiceAgentBridge : ICallAgent
     private volatile bool _fellBack;
     private long _framesDropped;
 
-    public VoiceAgentBridge(IVoiceAgent agent, VoiceAgentSettings settings, string? greeting, TimeSpan connectTimeout, ICallAgent fallback, ILogger logger)
+    private static readonly TimeSpan FlushAfterQuiet = TimeSpan.FromMilliseconds(150);
+    private readonly TimeProvider _time;
+
+    public VoiceAgentBridge(IVoiceAgent agent, VoiceAgentSettings settings, string? greeting, TimeSpan connectTimeout, ICallAgent fallback, TimeProvider time, ILogger logger)
     {
+        _time = time;
         _fallback = fallback;
         _agent = agent;
         _settings = settings;
@@ -106,9 +110,29 @@ public sealed partial class VoiceAgentBridge : ICallAgent
         Task pump = PumpCallerAudioAsync(cancellationToken);
         try
         {
-            await foreach (VoiceAgentEvent e in _agent.Events.ReadAllAsync(cancellationToken))
+            ChannelReader<VoiceAgentEvent> events = _agent.Events;
+            bool unflushed = false;
+            while (true)
             {
-                await OnAgentEventAsync(session, e, cancellationToken);
+                Task<bool> more = events.WaitToReadAsync(cancellationToken).AsTask();
+                if (unflushed && !more.IsCompleted
+                    && await Task.WhenAny(more, Task.Delay(FlushAfterQuiet, _time, cancellationToken)) != more)
+                {
+                    // Some providers (ElevenLabs) never say an answer is over: a pause in their audio means it is.
+                    await session.Playback.FlushAsync(cancellationToken);
+                    unflushed = false;
+                }
+
+                if (!await more)
+                {
+                    break;
+                }
+
+                while (events.TryRead(out VoiceAgentEvent? e))
+                {
+                    unflushed = e is AgentAudio || (unflushed && e is not ResponseFinished);
+                    await OnAgentEventAsync(session, e, cancellationToken);
+                }
             }
         }
         finally

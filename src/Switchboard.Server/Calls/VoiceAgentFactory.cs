@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Protocols.Realtime;
+using Switchboard.Protocols.Realtime.ElevenLabs;
 using Switchboard.Protocols.Realtime.Gemini;
 using Switchboard.Protocols.Realtime.OpenAi;
 using Switchboard.Server.Data;
@@ -15,7 +16,7 @@ namespace Switchboard.Server.Calls;
 /// provider row's JSON (<c>endpoint</c>, <c>model</c>, <c>voice</c>, other keys passed through as options);
 /// the API key is its encrypted secret <c>api_key</c>.
 /// </summary>
-public sealed class VoiceAgentFactory(
+public sealed partial class VoiceAgentFactory(
     IServiceScopeFactory scopes,
     ProviderSecrets secrets,
     ILoggerFactory loggers,
@@ -47,6 +48,7 @@ public sealed class VoiceAgentFactory(
         {
             AiProviderType.OpenAiRealtime => new OpenAiRealtimeAgent(loggers.CreateLogger<OpenAiRealtimeAgent>(), time),
             AiProviderType.GeminiLive => new GeminiLiveAgent(loggers.CreateLogger<GeminiLiveAgent>(), time),
+            AiProviderType.ElevenLabs => new ElevenLabsAgent(httpClient: null, time, loggers.CreateLogger<ElevenLabsAgent>()),
             _ => null,
         };
         if (agent is null)
@@ -54,7 +56,24 @@ public sealed class VoiceAgentFactory(
             return fallback;
         }
 
-        Dictionary<string, string> options = ReadSettings(provider.Settings);
+        Dictionary<string, string> options;
+        Uri? endpointUri = null;
+        try
+        {
+            options = ReadSettings(provider.Settings);
+            if (options.TryGetValue("endpoint", out string? endpoint))
+            {
+                endpointUri = new Uri(endpoint, UriKind.Absolute);
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or UriFormatException)
+        {
+            // A provider row an operator got wrong must not cost the call its voice: the built-in agent answers.
+            Log.BadProviderSettings(loggers.CreateLogger<VoiceAgentFactory>(), provider.Id, metadata.CallUuid, ex);
+            await agent.DisposeAsync();
+            return fallback;
+        }
+
         Dictionary<string, string> keys = string.IsNullOrEmpty(provider.ProtectedSecrets) ? [] : secrets.Unprotect(provider.ProtectedSecrets);
         var settings = new VoiceAgentSettings
         {
@@ -62,7 +81,7 @@ public sealed class VoiceAgentFactory(
             Language = secretary.Language,
             Voice = secretary.Voice ?? options.GetValueOrDefault("voice"),
             Model = options.GetValueOrDefault("model"),
-            Endpoint = options.TryGetValue("endpoint", out string? endpoint) ? new Uri(endpoint) : null,
+            Endpoint = endpointUri,
             ApiKey = keys.GetValueOrDefault("api_key"),
             CallSampleRate = metadata.SampleRate,
             VadThreshold = secretary.VadThreshold,
@@ -70,7 +89,7 @@ public sealed class VoiceAgentFactory(
             Options = options,
         };
         string? greeting = string.IsNullOrWhiteSpace(secretary.Greeting) ? null : $"Greet the caller with exactly: {secretary.Greeting}";
-        return new VoiceAgentBridge(agent, settings, greeting, ConnectTimeout, fallback, loggers.CreateLogger<VoiceAgentBridge>());
+        return new VoiceAgentBridge(agent, settings, greeting, ConnectTimeout, fallback, time, loggers.CreateLogger<VoiceAgentBridge>());
     }
 
     private static Dictionary<string, string> ReadSettings(string json)
@@ -91,5 +110,11 @@ public sealed class VoiceAgentFactory(
         }
 
         return values;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(2041, LogLevel.Error, "Provider {ProviderId} has unusable settings; call {CallId} uses the built-in agent")]
+        public static partial void BadProviderSettings(ILogger logger, Guid providerId, string callId, Exception exception);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Fakes.ElevenLabs;
 using Switchboard.Fakes.Gemini;
 using Switchboard.Fakes.OpenAi;
 using Switchboard.Protocols.Audio;
@@ -39,7 +40,10 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
 
     private Task UseOpenAiAsync(Uri endpoint) => UseProviderAsync(AiProviderType.OpenAiRealtime, endpoint, _openAi.ApiKey);
 
-    private async Task UseProviderAsync(AiProviderType type, Uri endpoint, string apiKey)
+    private Task UseProviderAsync(AiProviderType type, Uri endpoint, string apiKey, string extraSettings = "") =>
+        UseProviderSettingsAsync(type, $$"""{"endpoint":"{{endpoint}}"{{extraSettings}}}""", apiKey);
+
+    private async Task UseProviderSettingsAsync(AiProviderType type, string settingsJson, string apiKey)
     {
         await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
@@ -50,7 +54,7 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
             Id = Guid.NewGuid(),
             Name = $"{type} (fake)",
             Type = type,
-            Settings = $$"""{"endpoint":"{{endpoint}}"}""",
+            Settings = settingsJson,
             ProtectedSecrets = secrets.Protect(new Dictionary<string, string> { ["api_key"] = apiKey }),
         };
         db.AiProviders.Add(provider);
@@ -142,6 +146,63 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
 
         Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 1200), 900, 1100);
         Assert.True(await _server.MetricAsync("voice_ai_realtime_calls_total", ("tenant", DemoTenant.DomainName), ("provider", "gemini"), ("outcome", session!.EndReason!)) >= 1);
+    }
+
+    [Fact]
+    public async Task The_caller_talks_with_the_elevenlabs_secretary_through_the_sandbox()
+    {
+        await using ElevenLabsAgentFake elevenLabs = await ElevenLabsAgentFake.StartAsync();
+        await UseProviderAsync(AiProviderType.ElevenLabs, elevenLabs.Endpoint, elevenLabs.Agent.ApiKey, ",\"agent_id\":\"" + elevenLabs.Agent.AgentId + "\"");
+
+        using HttpClient api = _server.Api();
+        SandboxCallsEndpoints.SandboxCallView call = (await (await api.PostAsJsonAsync("/api/sandbox/calls", new { destination = "8000", toneHz = 500 }))
+            .Content.ReadFromJsonAsync<SandboxCallsEndpoints.SandboxCallView>())!;
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await Wait.UntilAsync(() => registry.Contains(call.Uuid));
+        registry.TryGet(call.Uuid, out CallSession? session);
+
+        // Private agent: signed URL, initiation with the secretary's prompt, then µ-law both ways.
+        ElevenLabsFakeConversation conversation = await elevenLabs.NextConversationAsync(TimeSpan.FromSeconds(20));
+        await conversation.WaitForAudioAsync(100, TimeSpan.FromSeconds(20));
+        Assert.Null(conversation.Violation);
+        short[] answer = new short[8000];
+        ToneGenerator.Fill(answer, 1200, 8000, 0.3);
+        await conversation.SendAudioAsync(answer, 8000, eventId: 1);
+
+        Assert.Null(Assert.IsType<VoiceAgentBridge>(session!.Agent).FallbackReason);
+        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 2, TimeSpan.FromSeconds(20));
+
+        await Wait.UntilAsync(() => !session!.Playback.IsPlaying, TimeSpan.FromSeconds(20));
+        string recording = Assert.Single(_server.Services.GetRequiredService<SandboxPbx>().FindChannel(call.Uuid)!.RecordingPaths);
+        await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
+        await Wait.UntilAsync(() => !registry.Contains(call.Uuid));
+
+        WavAudio audio;
+        using (FileStream file = File.OpenRead(recording))
+        {
+            audio = WavFile.Read(file);
+        }
+
+        Assert.Equal(1, elevenLabs.SignedUrlRequests);
+        Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 1200), 900, 1100);
+    }
+
+    [Fact]
+    public async Task A_provider_row_with_broken_settings_leaves_the_caller_with_the_built_in_agent()
+    {
+        await UseProviderSettingsAsync(AiProviderType.OpenAiRealtime, "{\"endpoint\": not json", _openAi.ApiKey);
+
+        using HttpClient api = _server.Api();
+        SandboxCallsEndpoints.SandboxCallView call = (await (await api.PostAsJsonAsync("/api/sandbox/calls", new { destination = "8000" }))
+            .Content.ReadFromJsonAsync<SandboxCallsEndpoints.SandboxCallView>())!;
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await Wait.UntilAsync(() => registry.Contains(call.Uuid));
+        registry.TryGet(call.Uuid, out CallSession? session);
+        Assert.IsType<GreetingEchoAgent>(session!.Agent);
+        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 1);
+        Assert.Equal(0, _openAi.ConnectionCount);
+        await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
+        await Wait.UntilAsync(() => !registry.Contains(call.Uuid));
     }
 
     [Fact]
