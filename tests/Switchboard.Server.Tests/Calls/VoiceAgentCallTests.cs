@@ -62,6 +62,29 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         await db.Secretaries.Where(s => s.Id == DemoTenant.SecretaryId).ExecuteUpdateAsync(s => s.SetProperty(x => x.ProviderId, provider.Id));
     }
 
+    private async Task<(SandboxCallsEndpoints.SandboxCallView Call, CallSession Session)> PlaceCallAsync(HttpClient api, object request)
+    {
+        SandboxCallsEndpoints.SandboxCallView call = (await (await api.PostAsJsonAsync("/api/sandbox/calls", request))
+            .Content.ReadFromJsonAsync<SandboxCallsEndpoints.SandboxCallView>())!;
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await Wait.UntilAsync(() => registry.Contains(call.Uuid));
+        registry.TryGet(call.Uuid, out CallSession? session);
+        return (call, session!);
+    }
+
+    /// <summary>Waits until the agent's answer was played, hangs up, and returns the call's stereo recording.</summary>
+    private async Task<WavAudio> HearAndHangUpAsync(HttpClient api, string uuid, CallSession session)
+    {
+        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 2, TimeSpan.FromSeconds(20));
+        await Wait.UntilAsync(() => !session.Playback.IsPlaying, TimeSpan.FromSeconds(20));
+        string recording = Assert.Single(_server.Services.GetRequiredService<SandboxPbx>().FindChannel(uuid)!.RecordingPaths);
+        await api.DeleteAsync($"/api/sandbox/calls/{uuid}");
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await Wait.UntilAsync(() => !registry.Contains(uuid));
+        using FileStream file = File.OpenRead(recording);
+        return WavFile.Read(file);
+    }
+
     private static short[] Tone(double hz, double seconds)
     {
         short[] samples = new short[(int)(Rate * seconds)];
@@ -76,12 +99,8 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(1200, 1.0), Transcript = "Olá! Você ligou para a Demo.", RealTime = true });
 
         using HttpClient api = _server.Api();
-        SandboxCallsEndpoints.SandboxCallView call = (await (await api.PostAsJsonAsync("/api/sandbox/calls", new { destination = "8000", toneHz = 500 }))
-            .Content.ReadFromJsonAsync<SandboxCallsEndpoints.SandboxCallView>())!;
-        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
-        await Wait.UntilAsync(() => registry.Contains(call.Uuid));
-        registry.TryGet(call.Uuid, out CallSession? session);
-        Assert.IsType<VoiceAgentBridge>(session!.Agent);
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000", toneHz = 500 });
+        Assert.IsType<VoiceAgentBridge>(session.Agent);
 
         // Caller audio arrives as G.711 µ-law at 8 kHz, at the pace it is spoken.
         await _openAi.WaitUntilAsync(() => _openAi.AudioChunks.Count >= 100, TimeSpan.FromSeconds(20), "caller audio");
@@ -92,17 +111,7 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         Assert.InRange(perSecond, 40, 62);
 
         // The provider's greeting is heard by the caller.
-        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 2, TimeSpan.FromSeconds(20));
-        await Wait.UntilAsync(() => !session.Playback.IsPlaying, TimeSpan.FromSeconds(20));
-        string recording = Assert.Single(_server.Services.GetRequiredService<SandboxPbx>().FindChannel(call.Uuid)!.RecordingPaths);
-        await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
-        await Wait.UntilAsync(() => !registry.Contains(call.Uuid));
-
-        WavAudio audio;
-        using (FileStream file = File.OpenRead(recording))
-        {
-            audio = WavFile.Read(file);
-        }
+        WavAudio audio = await HearAndHangUpAsync(api, call.Uuid, session);
 
         Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 1200), 900, 1100);
         Assert.Equal(0, Tones.Milliseconds(audio.Samples, 2, 1, 660) + Tones.Milliseconds(audio.Samples, 2, 1, 880)); // not the built-in chime
@@ -116,11 +125,7 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         await UseProviderAsync(AiProviderType.GeminiLive, gemini.Endpoint, gemini.ApiKey);
 
         using HttpClient api = _server.Api();
-        SandboxCallsEndpoints.SandboxCallView call = (await (await api.PostAsJsonAsync("/api/sandbox/calls", new { destination = "8000", toneHz = 500 }))
-            .Content.ReadFromJsonAsync<SandboxCallsEndpoints.SandboxCallView>())!;
-        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
-        await Wait.UntilAsync(() => registry.Contains(call.Uuid));
-        registry.TryGet(call.Uuid, out CallSession? session);
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000", toneHz = 500 });
 
         // The greeting request arrives; the fake answers in Gemini's 24 kHz PCM.
         GeminiFakeSession live = await gemini.WaitForSessionAsync(0).WaitAsync(TimeSpan.FromSeconds(20));
@@ -132,20 +137,10 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
 
         // Caller audio reaches Gemini resampled to 16 kHz PCM (two seconds of it).
         await live.WaitForAudioBytesAsync(16000 * 2 * 2).WaitAsync(TimeSpan.FromSeconds(20));
-        await Wait.UntilAsync(() => session!.Playback.FilesQueued >= 2, TimeSpan.FromSeconds(20));
-        await Wait.UntilAsync(() => !session!.Playback.IsPlaying, TimeSpan.FromSeconds(20));
-        string recording = Assert.Single(_server.Services.GetRequiredService<SandboxPbx>().FindChannel(call.Uuid)!.RecordingPaths);
-        await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
-        await Wait.UntilAsync(() => !registry.Contains(call.Uuid));
-
-        WavAudio audio;
-        using (FileStream file = File.OpenRead(recording))
-        {
-            audio = WavFile.Read(file);
-        }
+        WavAudio audio = await HearAndHangUpAsync(api, call.Uuid, session);
 
         Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 1200), 900, 1100);
-        Assert.True(await _server.MetricAsync("voice_ai_realtime_calls_total", ("tenant", DemoTenant.DomainName), ("provider", "gemini"), ("outcome", session!.EndReason!)) >= 1);
+        Assert.True(await _server.MetricAsync("voice_ai_realtime_calls_total", ("tenant", DemoTenant.DomainName), ("provider", "gemini"), ("outcome", session.EndReason!)) >= 1);
     }
 
     [Fact]
@@ -155,11 +150,7 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         await UseProviderAsync(AiProviderType.ElevenLabs, elevenLabs.Endpoint, elevenLabs.Agent.ApiKey, ",\"agent_id\":\"" + elevenLabs.Agent.AgentId + "\"");
 
         using HttpClient api = _server.Api();
-        SandboxCallsEndpoints.SandboxCallView call = (await (await api.PostAsJsonAsync("/api/sandbox/calls", new { destination = "8000", toneHz = 500 }))
-            .Content.ReadFromJsonAsync<SandboxCallsEndpoints.SandboxCallView>())!;
-        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
-        await Wait.UntilAsync(() => registry.Contains(call.Uuid));
-        registry.TryGet(call.Uuid, out CallSession? session);
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000", toneHz = 500 });
 
         // Private agent: signed URL, initiation with the secretary's prompt, then µ-law both ways.
         ElevenLabsFakeConversation conversation = await elevenLabs.NextConversationAsync(TimeSpan.FromSeconds(20));
@@ -169,19 +160,8 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         ToneGenerator.Fill(answer, 1200, 8000, 0.3);
         await conversation.SendAudioAsync(answer, 8000, eventId: 1);
 
-        Assert.Null(Assert.IsType<VoiceAgentBridge>(session!.Agent).FallbackReason);
-        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 2, TimeSpan.FromSeconds(20));
-
-        await Wait.UntilAsync(() => !session!.Playback.IsPlaying, TimeSpan.FromSeconds(20));
-        string recording = Assert.Single(_server.Services.GetRequiredService<SandboxPbx>().FindChannel(call.Uuid)!.RecordingPaths);
-        await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
-        await Wait.UntilAsync(() => !registry.Contains(call.Uuid));
-
-        WavAudio audio;
-        using (FileStream file = File.OpenRead(recording))
-        {
-            audio = WavFile.Read(file);
-        }
+        Assert.Null(Assert.IsType<VoiceAgentBridge>(session.Agent).FallbackReason);
+        WavAudio audio = await HearAndHangUpAsync(api, call.Uuid, session);
 
         Assert.Equal(1, elevenLabs.SignedUrlRequests);
         Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 1200), 900, 1100);
@@ -193,12 +173,9 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         await UseProviderSettingsAsync(AiProviderType.OpenAiRealtime, "{\"endpoint\": not json", _openAi.ApiKey);
 
         using HttpClient api = _server.Api();
-        SandboxCallsEndpoints.SandboxCallView call = (await (await api.PostAsJsonAsync("/api/sandbox/calls", new { destination = "8000" }))
-            .Content.ReadFromJsonAsync<SandboxCallsEndpoints.SandboxCallView>())!;
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
         CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
-        await Wait.UntilAsync(() => registry.Contains(call.Uuid));
-        registry.TryGet(call.Uuid, out CallSession? session);
-        Assert.IsType<GreetingEchoAgent>(session!.Agent);
+        Assert.IsType<GreetingEchoAgent>(session.Agent);
         await Wait.UntilAsync(() => session.Playback.FilesQueued >= 1);
         Assert.Equal(0, _openAi.ConnectionCount);
         await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
@@ -216,12 +193,9 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         await UseOpenAiAsync(new Uri($"ws://127.0.0.1:{port}/v1/realtime"));
 
         using HttpClient api = _server.Api();
-        SandboxCallsEndpoints.SandboxCallView call = (await (await api.PostAsJsonAsync("/api/sandbox/calls", new { destination = "8000" }))
-            .Content.ReadFromJsonAsync<SandboxCallsEndpoints.SandboxCallView>())!;
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
         CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
-        await Wait.UntilAsync(() => registry.Contains(call.Uuid));
-        registry.TryGet(call.Uuid, out CallSession? session);
-        var bridge = Assert.IsType<VoiceAgentBridge>(session!.Agent);
+        var bridge = Assert.IsType<VoiceAgentBridge>(session.Agent);
 
         await Wait.UntilAsync(() => bridge.FallbackReason is not null, TimeSpan.FromSeconds(10));
         await Wait.UntilAsync(() => session.Playback.FilesQueued >= 1, TimeSpan.FromSeconds(10));
