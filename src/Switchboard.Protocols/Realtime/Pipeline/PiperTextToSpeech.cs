@@ -34,14 +34,9 @@ public sealed class PiperTextToSpeech : ITextToSpeech
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
-        if (callSampleRate is not (8000 or 16000 or 24000 or 48000))
-        {
-            throw new ArgumentOutOfRangeException(nameof(callSampleRate), callSampleRate, "The call rate must be 8, 16, 24 or 48 kHz.");
-        }
-
         _http = http;
         _options = options;
-        OutputSampleRate = callSampleRate;
+        OutputSampleRate = TtsAudioStream.CheckCallRate(callSampleRate);
     }
 
     public int OutputSampleRate { get; }

@@ -24,6 +24,12 @@ internal static class TtsAudioStream
 {
     private const int ReadSize = 4096;
 
+    /// <summary>The call rates the resampler converts to: 8, 16, 24 or 48 kHz.</summary>
+    public static int CheckCallRate(int callSampleRate, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(callSampleRate))] string? name = null) =>
+        callSampleRate is 8000 or 16000 or 24000 or 48000
+            ? callSampleRate
+            : throw new ArgumentOutOfRangeException(name, callSampleRate, "The call rate must be 8, 16, 24 or 48 kHz.");
+
     public static async IAsyncEnumerable<ReadOnlyMemory<byte>> ConvertAsync(
         Stream body, bool muLaw, int sourceRate, int outputRate, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
