@@ -11,6 +11,9 @@ public static class CallsServiceCollectionExtensions
         builder.Services.AddOptions<CallsOptions>().BindConfiguration(CallsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<CallRegistry>();
         builder.Services.AddSingleton<VoiceAgentFactory>();
+        builder.Services.AddSingleton(services => new PhrasePlayer(
+            static (_, _) => null,
+            services.GetRequiredService<ILogger<PhrasePlayer>>()));
         builder.Services.AddSingleton(services =>
         {
             CallsOptions options = services.GetRequiredService<IOptions<CallsOptions>>().Value;

@@ -66,6 +66,14 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
 
     public long SentMilliseconds => Interlocked.Read(ref _sentMilliseconds);
 
+    /// <summary>All audio handed to FreeSWITCH during the call, in milliseconds.</summary>
+    public long TotalSentMilliseconds => Interlocked.Read(ref _totalSentMilliseconds);
+
+    private long _totalSentMilliseconds;
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> when the first chunk of the current (or last) utterance was sent; 0 after a stop.</summary>
+    public long UtteranceStartTimestamp => Interlocked.Read(ref _utteranceStartTimestamp);
+
     /// <summary>
     /// How much of the current utterance the caller has heard by now: the time since its first chunk was
     /// handed to FreeSWITCH less the ~30 ms it takes to start (reference/freeswitch-verified.md Q3), at most
@@ -213,6 +221,7 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
         _pendingBytes = 0;
         await _send(new OutgoingText(buffer, _json.WrittenCount), cancellationToken);
         ChunksSent++;
+        Interlocked.Add(ref _totalSentMilliseconds, milliseconds);
 
         // The caller hears this chunk after the ones already queued (20 ms seam each).
         long now = _time.GetTimestamp();
