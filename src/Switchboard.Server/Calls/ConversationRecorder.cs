@@ -121,30 +121,44 @@ public sealed partial class ConversationRecorder : IAsyncDisposable
         }
     }
 
-    /// <summary>Inserts the conversation row and starts the write loop.</summary>
-    public async Task StartAsync(ProcessingMode mode, AiProviderType? provider, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the write loop with the conversation row as its first write: the call does not wait for the database,
+    /// and every later line of the record lands after the row.
+    /// </summary>
+    public void Start(ProcessingMode mode, AiProviderType? provider)
     {
         _provider = provider;
         _mode = Label(mode, provider);
-        await using (AsyncServiceScope scope = _scopes.CreateAsyncScope())
+        var row = new Conversation
         {
-            SwitchboardDbContext db = Db(scope);
-            db.Conversations.Add(new Conversation
-            {
-                Id = ConversationId,
-                TenantId = TenantId,
-                SecretaryId = SecretaryId,
-                CallUuid = CallUuid,
-                CallerNumber = CallerNumber,
-                CallerName = CallerName,
-                StartedAt = StartedAt,
-                ProviderType = provider,
-                ProcessingMode = mode,
-            });
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
+            Id = ConversationId,
+            TenantId = TenantId,
+            SecretaryId = SecretaryId,
+            CallUuid = CallUuid,
+            CallerNumber = CallerNumber,
+            CallerName = CallerName,
+            StartedAt = StartedAt,
+            ProviderType = provider,
+            ProcessingMode = mode,
+        };
+        Enqueue((db, ct) =>
+        {
+            db.Conversations.Add(row);
+            return db.SaveChangesAsync(ct);
+        });
         _writer = WriteLoopAsync();
+    }
+
+    /// <summary>Waits until everything recorded so far is in the store (tools that link to the row call this).</summary>
+    public Task FlushedAsync()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue((_, _) =>
+        {
+            done.TrySetResult();
+            return Task.CompletedTask;
+        });
+        return done.Task;
     }
 
     /// <summary>Label of a mode and provider as recorded in switches, e.g. <c>realtime:open_ai_realtime</c>.</summary>
@@ -182,6 +196,46 @@ public sealed partial class ConversationRecorder : IAsyncDisposable
             return db.SaveChangesAsync(ct);
         });
         return turn;
+    }
+
+    /// <summary>
+    /// Keeps the place of a caller turn whose text comes later (speech-to-text finishes after the agent may have
+    /// started answering), so turns stay in the order they were spoken. <see cref="CompleteTurn"/> stores it.
+    /// </summary>
+    public ConversationTurn ReserveTurn(ConversationSpeaker speaker, DateTimeOffset startedAt, DateTimeOffset endedAt)
+    {
+        var turn = new ConversationTurn
+        {
+            Id = Guid.NewGuid(),
+            ConversationId = ConversationId,
+            TenantId = TenantId,
+            Speaker = speaker,
+            StartedAt = startedAt,
+            EndedAt = endedAt,
+        };
+        lock (_lock)
+        {
+            turn.Sequence = ++_sequence;
+        }
+
+        return turn;
+    }
+
+    /// <summary>Stores a reserved turn with its text, in its reserved place.</summary>
+    public void CompleteTurn(ConversationTurn reserved, string text)
+    {
+        reserved.Text = text;
+        lock (_lock)
+        {
+            int at = _turns.FindIndex(t => t.Sequence > reserved.Sequence);
+            _turns.Insert(at < 0 ? _turns.Count : at, reserved);
+        }
+
+        Enqueue((db, ct) =>
+        {
+            db.ConversationTurns.Add(reserved);
+            return db.SaveChangesAsync(ct);
+        });
     }
 
     /// <summary>Marks the last agent turn as cut short by the caller.</summary>

@@ -111,7 +111,7 @@ public static class MediaStreamEndpoint
         Log.SessionStarted(logger, callUuid, domainUuid, metadata.CallerIdNumber ?? "");
         try
         {
-            await recorder.StartAsync(setup.Mode, setup.Provider, context.RequestAborted);
+            recorder.Start(setup.Mode, setup.Provider);
             foreach ((string label, string why) in setup.Skipped)
             {
                 recorder.AddTurn(ConversationSpeaker.System, $"{label} skipped: {why}", recorder.StartedAt, recorder.StartedAt);

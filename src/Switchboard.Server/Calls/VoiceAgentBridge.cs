@@ -48,11 +48,15 @@ public sealed partial class VoiceAgentBridge : ICallAgent
     private TurnLatency? _pendingLatency;
     private long _agentTurnStartedAt;
     private bool _agentTurnInterrupted;
+    private bool _turnRecorded = true;
     private long _bargeInDueAt;
     private long _lastActivityAt;
     private int _idlePrompts;
     private long _endCallRequestedAt;
     private int _responsesSinceEndCall;
+    private bool _responseOpen;
+    private ConversationTurn? _reservedCallerTurn;
+    private readonly System.Text.StringBuilder _agentPartial = new();
 
     public VoiceAgentBridge(
         IReadOnlyList<AgentPlan> plans,
@@ -349,14 +353,15 @@ public sealed partial class VoiceAgentBridge : ICallAgent
                 await session.Playback.StopAsync(cancellationToken);
                 await agent.InterruptAsync(heard, cancellationToken);
                 BargeIns++;
+                _responseOpen = false;
                 _awaitingFirstAudio = false;
-                if (_agentTurnStartedAt != 0)
+                if (_turnRecorded)
                 {
-                    _agentTurnInterrupted = true;
+                    session.Recorder?.MarkLastAgentTurnInterrupted();
                 }
                 else
                 {
-                    session.Recorder?.MarkLastAgentTurnInterrupted();
+                    _agentTurnInterrupted = true;
                 }
             }
         }
@@ -413,9 +418,14 @@ public sealed partial class VoiceAgentBridge : ICallAgent
                 {
                     long now = _time.GetTimestamp();
                     _lastActivityAt = now;
-                    if (_agentTurnStartedAt == 0)
+                    if (!_responseOpen)
                     {
+                        // A new answer: its turn starts with its first audio.
+                        session.Playback.BeginResponse();
+                        _responseOpen = true;
                         _agentTurnStartedAt = now;
+                        _turnRecorded = false;
+                        _agentTurnInterrupted = false;
                     }
 
                     if (_awaitingFirstAudio && _firstAudioAt == 0)
@@ -433,6 +443,13 @@ public sealed partial class VoiceAgentBridge : ICallAgent
 
                 break;
             case ResponseFinished finished:
+                _responseOpen = false;
+                if (!_turnRecorded && _agentPartial.Length > 0)
+                {
+                    // Cut short (or a provider that never settles its text): keep what it had said.
+                    RecordLine(session, new Transcript(TranscriptSpeaker.Agent, _agentPartial.ToString(), Final: true));
+                }
+
                 await session.Playback.FlushAsync(cancellationToken);
                 NoteFirstChunk(session, agent);
                 if (_endCallRequestedAt != 0)
@@ -458,13 +475,24 @@ public sealed partial class VoiceAgentBridge : ICallAgent
                     if (session.Playback.IsPlaying)
                     {
                         // A cough is not a barge-in: the caller must keep speaking for the minimum duration.
-                        _bargeInDueAt = _lastActivityAt + (long)(_limits.MinSpeech.TotalSeconds * _time.TimestampFrequency);
+                        _bargeInDueAt = Math.Max(1, _lastActivityAt + (long)(_limits.MinSpeech.TotalSeconds * _time.TimestampFrequency));
+                        if (_limits.MinSpeech <= TimeSpan.Zero)
+                        {
+                            await OnTimersAsync(session, agent, cancellationToken);
+                        }
                     }
                 }
                 else
                 {
                     _bargeInDueAt = 0;
                     _callerSpeechEndedAt = _lastActivityAt;
+                    if (session.Recorder is { } recorder)
+                    {
+                        DateTimeOffset ended = _time.GetUtcNow();
+                        DateTimeOffset started = _callerSpeechStartedAt == 0 ? ended : ended - _time.GetElapsedTime(_callerSpeechStartedAt);
+                        _reservedCallerTurn = recorder.ReserveTurn(ConversationSpeaker.Caller, started, ended);
+                    }
+
                     _awaitingFirstAudio = true;
                     _firstAudioAt = 0;
                     _pendingLatency = null;
@@ -472,12 +500,16 @@ public sealed partial class VoiceAgentBridge : ICallAgent
 
                 break;
             case Transcript { Final: true } line:
+                Transcript settled = line.Speaker == TranscriptSpeaker.Agent ? line with { Text = Settle(line.Text) } : line;
                 lock (_transcripts)
                 {
-                    _transcripts.Add(line);
+                    _transcripts.Add(settled);
                 }
 
-                RecordLine(session, line);
+                RecordLine(session, settled);
+                break;
+            case Transcript { Speaker: TranscriptSpeaker.Agent } partial:
+                _agentPartial.Append(partial.Text);
                 break;
             case ToolCallRequested call:
                 await RunToolAsync(session, agent, call, cancellationToken);
@@ -504,6 +536,13 @@ public sealed partial class VoiceAgentBridge : ICallAgent
         }
 
         DateTimeOffset now = _time.GetUtcNow();
+        if (line.Speaker == TranscriptSpeaker.Caller && _reservedCallerTurn is { } reserved)
+        {
+            _reservedCallerTurn = null;
+            recorder.CompleteTurn(reserved, line.Text);
+            return;
+        }
+
         if (line.Speaker == TranscriptSpeaker.Caller)
         {
             DateTimeOffset started = _callerSpeechStartedAt == 0 ? now : now - _time.GetElapsedTime(_callerSpeechStartedAt);
@@ -520,8 +559,18 @@ public sealed partial class VoiceAgentBridge : ICallAgent
         }
 
         _pendingLatency = null;
-        _agentTurnStartedAt = 0;
-        _agentTurnInterrupted = false;
+        _turnRecorded = true;
+        _agentPartial.Clear();
+    }
+
+    /// <summary>
+    /// The settled text of an agent turn: providers that stream deltas send the whole text at the end (OpenAI),
+    /// others only the last piece (Gemini); either way the turn gets all of it.
+    /// </summary>
+    private string Settle(string final)
+    {
+        string sofar = _agentPartial.ToString();
+        return sofar.Length == 0 || final.StartsWith(sofar.Trim(), StringComparison.Ordinal) ? final : sofar + final;
     }
 
     /// <summary>Once the first chunk of an answer reached FreeSWITCH, splits the turn's latency.</summary>

@@ -122,6 +122,12 @@ public sealed partial class VoiceAgentFactory(
             return null;
         }
 
+        if (secretary.VadMinSpeechMs > 0 && provider.Type == AiProviderType.OpenAiRealtime)
+        {
+            // The call decides barge-in after the minimum speech (a cough is not one): the server must not cancel on its own.
+            options.TryAdd("interrupt_response", "false");
+        }
+
         Dictionary<string, string> keys = string.IsNullOrEmpty(provider.ProtectedSecrets) ? [] : secrets.Unprotect(provider.ProtectedSecrets);
         var settings = new VoiceAgentSettings
         {

@@ -203,4 +203,157 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
         await Wait.UntilAsync(() => !registry.Contains(call.Uuid));
     }
+
+    /// <summary>Updates the demo secretary (e.g. minimum speech, idle limit) through the store, as the console does.</summary>
+    private async Task UpdateSecretaryAsync(Action<Secretary> change)
+    {
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        Secretary secretary = await db.Secretaries.SingleAsync(s => s.Id == DemoTenant.SecretaryId);
+        change(secretary);
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>The conversation of a call as stored, with its turns in order.</summary>
+    private async Task<Conversation> ConversationAsync(string callUuid)
+    {
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        Conversation conversation = await db.Conversations.AsNoTracking().Include(c => c.Turns).SingleAsync(c => c.CallUuid == callUuid);
+        conversation.Turns.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        return conversation;
+    }
+
+    /// <summary>A caller WAV: silence, then the voice, then silence (8 kHz mono).</summary>
+    private string CallerWav(string name, double silenceBefore, short[] voice, double silenceAfter)
+    {
+        short[] samples = new short[(int)(Rate * silenceBefore) + voice.Length + (int)(Rate * silenceAfter)];
+        voice.CopyTo(samples, (int)(Rate * silenceBefore));
+        string path = Path.Combine(_server.DataRoot, name + ".wav");
+        using FileStream file = File.Create(path);
+        WavFile.Write(file, samples, Rate);
+        return path;
+    }
+
+    [Fact]
+    public async Task A_conversation_is_recorded_with_both_sides_latency_split_usage_and_cost()
+    {
+        _openAi.ServerVad = true;
+        await UseOpenAiAsync(_openAi.Endpoint);
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(1200, 0.6), Transcript = "Olá! Você ligou para a Demo." });
+        _openAi.EnqueueCallerTranscript("Quero falar com o financeiro.");
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(900, 1.0), Transcript = "Claro, um instante." });
+        string voice = CallerWav("caller-turn", 2.0, Tone(500, 1.5), 6.0);
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000", wavFile = voice, callerIdNumber = "11987654321" });
+        await Wait.UntilAsync(() => session.Recorder!.Turns.Count(t => t.Speaker == ConversationSpeaker.Agent) >= 2, TimeSpan.FromSeconds(30));
+        await Wait.UntilAsync(() => !session.Playback.IsPlaying, TimeSpan.FromSeconds(20));
+        await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await Wait.UntilAsync(() => !registry.Contains(call.Uuid));
+
+        Conversation stored = await ConversationAsync(call.Uuid);
+        Assert.Equal(ConversationOutcome.Completed, stored.Outcome);
+        Assert.Equal("11987654321", stored.CallerNumber);
+        Assert.Equal(AiProviderType.OpenAiRealtime, stored.ProviderType);
+        Assert.NotNull(stored.EndedAt);
+        Assert.StartsWith("hangup:", stored.EndReason, StringComparison.Ordinal);
+        Assert.Equal(
+            [(ConversationSpeaker.Agent, "Olá! Você ligou para a Demo."), (ConversationSpeaker.Caller, "Quero falar com o financeiro."), (ConversationSpeaker.Agent, "Claro, um instante.")],
+            stored.Turns.Select(t => (t.Speaker, t.Text)));
+        Assert.Equal([1, 2, 3], stored.Turns.Select(t => t.Sequence));
+
+        // The answer's latency: end of the caller's speech to its first audio at FreeSWITCH, split by who spent it.
+        ConversationTurn answer = stored.Turns[2];
+        Assert.NotNull(answer.LatencyMs);
+        Assert.InRange(answer.LatencyMs!.Value - (answer.ProviderLatencyMs!.Value + answer.OwnLatencyMs!.Value), -1, 1);
+        Assert.InRange(answer.LatencyMs.Value, 0, 3000);
+        Assert.Null(stored.Turns[0].LatencyMs); // the greeting answers no caller turn
+
+        // Usage of both responses as the provider reported it, and its estimated cost (gpt-realtime prices).
+        Assert.Equal(2 * 789, stored.InputTokens);
+        Assert.Equal(2 * 32, stored.OutputTokens);
+        decimal expected = 2 * ProviderPricing.Estimate(AiProviderType.OpenAiRealtime, null, new(789, 32, 476, 23));
+        Assert.Equal(expected, stored.EstimatedCostUsd);
+        Assert.InRange(stored.AudioSecondsIn, 3, 60);
+        Assert.InRange(stored.AudioSecondsOut, 1.4, 2.0);
+        Assert.True(await _server.MetricAsync("voice_ai_realtime_response_latency_seconds_count", ("provider", "openai")) >= 1);
+    }
+
+    [Fact]
+    public async Task Speech_over_the_agent_silences_it_within_150_ms_and_the_provider_learns_what_was_heard()
+    {
+        _openAi.ServerVad = true;
+        await UseOpenAiAsync(_openAi.Endpoint);
+        await UpdateSecretaryAsync(s => s.VadMinSpeechMs = 0);
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(1200, 8.0), Transcript = "Uma resposta longa.", RealTime = true, HoldUntilCancelled = true });
+        string voice = CallerWav("barge-in", 2.5, Tone(500, 2.0), 4.0);
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000", wavFile = voice });
+        var bridge = Assert.IsType<VoiceAgentBridge>(session.Agent);
+        await Wait.UntilAsync(() => bridge.BargeIns == 1, TimeSpan.FromSeconds(20));
+        FakeTruncation truncation = await WaitForTruncationAsync();
+        await Wait.UntilAsync(() => !session.Playback.IsPlaying, TimeSpan.FromSeconds(10));
+        string recording = Assert.Single(_server.Services.GetRequiredService<SandboxPbx>().FindChannel(call.Uuid)!.RecordingPaths);
+        await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await Wait.UntilAsync(() => !registry.Contains(call.Uuid));
+
+        WavAudio audio;
+        using (FileStream file = File.OpenRead(recording))
+        {
+            audio = WavFile.Read(file);
+        }
+
+        // In the call's stereo recording: the caller starts speaking (left), the agent's audio stops (right).
+        bool[] callerFrames = Tones.Present(audio.Samples, 2, 0, 500);
+        bool[] agentFrames = Tones.Present(audio.Samples, 2, 1, 1200);
+        int spoke = Array.IndexOf(callerFrames, true);
+        int lastAgent = Array.LastIndexOf(agentFrames, true);
+        int heardMs = agentFrames.Count(f => f) * 20;
+
+        // The provider's VAD needs 60 ms of speech plus a frame to report it (the fake's setting, like the service's
+        // own detection delay); from there, the caller stops hearing the agent within 150 ms.
+        const int ProviderDetectionMs = 80;
+        double stopMs = ((lastAgent + 1 - spoke) * 20.0) - ProviderDetectionMs;
+        Assert.True(spoke > 0 && lastAgent > 0, "both sides are in the recording");
+        Assert.InRange(stopMs, -ProviderDetectionMs, 150);
+
+        // The provider is told the audio the caller actually heard (within a few frames of the recording).
+        Assert.Equal(_openAi.LastAudioItemId, truncation.ItemId);
+        Assert.InRange(truncation.AudioEndMilliseconds, heardMs - 120, heardMs + 60);
+        Conversation stored = await ConversationAsync(call.Uuid);
+        ConversationTurn cut = stored.Turns.First(t => t.Speaker == ConversationSpeaker.Agent);
+        Assert.True(cut.Interrupted, string.Join(" | ", stored.Turns.Select(t => $"{t.Speaker}:{t.Text}:{t.Interrupted}")));
+        Assert.StartsWith("Uma resposta", cut.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cough_does_not_cut_the_agent_off()
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        await UpdateSecretaryAsync(s => s.VadMinSpeechMs = 400);
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(1200, 3.0), Transcript = "Uma resposta.", RealTime = true });
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
+        await Wait.UntilAsync(() => session.Playback.HeardEstimate >= TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(20));
+        await _openAi.SpeechStartedAsync();
+        await _openAi.SpeechStoppedAsync();
+        WavAudio audio = await HearAndHangUpAsync(api, call.Uuid, session);
+
+        Assert.Equal(0, Assert.IsType<VoiceAgentBridge>(session.Agent).BargeIns);
+        Assert.Empty(_openAi.Truncations);
+        Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 1200), 2800, 3100);
+    }
+
+    private async Task<FakeTruncation> WaitForTruncationAsync()
+    {
+        await _openAi.WaitUntilAsync(() => _openAi.Truncations.Count > 0, TimeSpan.FromSeconds(10), "truncate");
+        return _openAi.Truncations[0];
+    }
 }
