@@ -1,8 +1,8 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Switchboard.Protocols.Realtime;
 using Switchboard.Server.Data;
 using Switchboard.Server.Tenancy;
-using Microsoft.EntityFrameworkCore;
 
 namespace Switchboard.Server.Tools;
 
