@@ -6,7 +6,8 @@ namespace Switchboard.Server.Tools;
 /// <summary>
 /// One function the secretary's agent may call. Registered as a scoped <see cref="ICallTool"/> service; invoked by
 /// <see cref="CallTools"/> in a scope bound to the call's tenant, with arguments already checked against the schema
-/// of <see cref="Describe"/>.
+/// of <see cref="Describe"/>. <see cref="CallTools.DefinitionsFor"/> also builds tools just to describe them, in a scope
+/// it disposes synchronously: keep constructors cheap and free of services that are only <see cref="IAsyncDisposable"/>.
 /// </summary>
 public interface ICallTool
 {

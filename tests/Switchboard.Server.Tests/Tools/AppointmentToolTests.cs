@@ -167,12 +167,50 @@ public sealed class AppointmentToolTests(DatabaseFixture databases) : IClassFixt
         Assert.Contains("not JSON", notJson.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
-    private Task<ToolsHost> StartAsync(DatabaseProvider provider, string? webhookTimeout = null) =>
+    [Theory, SqliteData, PostgresData]
+    public async Task A_webhook_answer_keeps_its_own_ok_is_wrapped_when_not_an_object_and_refused_when_too_large(DatabaseProvider provider)
+    {
+        await using FakeServer webhook = await FakeServer.StartAsync(app =>
+        {
+            app.MapPost("/refusal", () => Results.Text("""{"ok":false,"error":"agenda fechada"}""", "application/json"));
+            app.MapPost("/array", () => Results.Text("""[{"with":"Dra. Ana"}]""", "application/json"));
+            app.MapPost("/big", () => Results.Text($$"""{"notes":"{{new string('x', 5000)}}"}""", "application/json"));
+        });
+        await using ToolsHost host = await StartAsync(provider, maxResponseBytes: "1024");
+        Guid tenant = await host.Store.CreateTenantAsync();
+        async Task<(JsonElement Result, ToolInvocation Audit)> AskAsync(string path)
+        {
+            var secretary = await host.AddSecretaryAsync(tenant, appointmentsWebhookUrl: new Uri(webhook.BaseAddress, path).ToString());
+            ToolCallContext call = ToolsHost.Call(tenant, secretary.Id);
+            JsonElement result = await CheckAsync(host, call, """{"date":null,"phone":null}""");
+            return (result, Assert.Single(await host.AuditOfAsync(call)));
+        }
+
+        (JsonElement refusal, ToolInvocation refusalAudit) = await AskAsync("refusal");
+        (JsonElement array, ToolInvocation arrayAudit) = await AskAsync("array");
+        (JsonElement big, _) = await AskAsync("big");
+
+        Assert.False(refusal.GetProperty("ok").GetBoolean());
+        Assert.Equal("agenda fechada", refusal.GetProperty("error").GetString());
+        Assert.False(refusalAudit.Succeeded);
+        Assert.Equal("agenda fechada", refusalAudit.Error);
+        Assert.True(array.GetProperty("ok").GetBoolean());
+        Assert.Equal("Dra. Ana", array.GetProperty("result")[0].GetProperty("with").GetString());
+        Assert.True(arrayAudit.Succeeded);
+        Assert.False(big.GetProperty("ok").GetBoolean());
+        Assert.Contains("larger than 1024 bytes", big.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    private Task<ToolsHost> StartAsync(DatabaseProvider provider, string? webhookTimeout = null, string? maxResponseBytes = null) =>
         ToolsHost.StartAsync(
             databases,
             provider,
             services => services.AddSingleton<TimeProvider>(new FixedTime(Now)),
-            webhookTimeout is null ? null : new Dictionary<string, string?> { ["Tools:WebhookTimeout"] = webhookTimeout });
+            new Dictionary<string, string?>
+            {
+                ["Tools:WebhookTimeout"] = webhookTimeout ?? "00:00:10",
+                ["Tools:MaxWebhookResponseBytes"] = maxResponseBytes ?? "65536",
+            });
 
     private static async Task<JsonElement> CheckAsync(ToolsHost host, ToolCallContext call, string arguments)
     {
