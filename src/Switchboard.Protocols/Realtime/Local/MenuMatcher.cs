@@ -25,7 +25,7 @@ internal sealed class MenuMatcher
 
     private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
     {
-        "de", "da", "do", "das", "dos", "com", "para", "por", "e", "o", "a", "os", "as", "em", "no", "na",
+        "de", "da", "do", "das", "dos", "com", "para", "por", "e", "o", "a", "os", "as", "ao", "em", "no", "na", "um", "uma",
         "the", "and", "for", "of", "to", "with",
         "del", "la", "el", "los", "las", "con", "y",
     };
