@@ -77,7 +77,8 @@ public sealed partial class LocalAgent
             long samples = 0;
             try
             {
-                await foreach (ReadOnlyMemory<byte> chunk in _speech.SynthesizeAsync(phrase, cancellationToken))
+                string spoken = phrase.Replace("#", " " + _phrases.HashKey + " ", StringComparison.Ordinal);
+                await foreach (ReadOnlyMemory<byte> chunk in _speech.SynthesizeAsync(spoken, cancellationToken))
                 {
                     samples += await EmitAsync(chunk, responseId, cancellationToken);
                 }

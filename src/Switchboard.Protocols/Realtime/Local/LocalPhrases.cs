@@ -47,6 +47,12 @@ public sealed record LocalPhrases
     /// <summary>Destination {0} could not be reached for any other reason.</summary>
     public required string Unavailable { get; init; }
 
+    /// <summary>
+    /// How the <c>#</c> key is said: the transcript keeps <c>#</c>, the synthesiser gets this word (eSpeak skips the sign in
+    /// Portuguese).
+    /// </summary>
+    public required string HashKey { get; init; }
+
     /// <summary>Brazilian Portuguese, the default.</summary>
     public static LocalPhrases PortugueseBrazil { get; } = new()
     {
@@ -65,6 +71,7 @@ public sealed record LocalPhrases
         Busy = "{0} está ocupado no momento.",
         NoAnswer = "{0} não atende no momento.",
         Unavailable = "{0} não está disponível no momento.",
+        HashKey = "jogo da velha",
     };
 
     /// <summary>American English.</summary>
@@ -85,6 +92,7 @@ public sealed record LocalPhrases
         Busy = "{0} is busy right now.",
         NoAnswer = "{0} is not answering right now.",
         Unavailable = "{0} is not available right now.",
+        HashKey = "pound",
     };
 
     /// <summary>Spanish.</summary>
@@ -105,6 +113,7 @@ public sealed record LocalPhrases
         Busy = "{0} está ocupado en este momento.",
         NoAnswer = "{0} no contesta en este momento.",
         Unavailable = "{0} no está disponible en este momento.",
+        HashKey = "almohadilla",
     };
 
     /// <summary>The built-in phrases for a language tag (<c>pt</c>, <c>en</c>, <c>es</c> and their regions); null when there are none.</summary>

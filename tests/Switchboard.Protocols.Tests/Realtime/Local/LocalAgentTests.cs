@@ -198,6 +198,9 @@ public sealed class LocalAgentTests
         ToolCallRequested take = await run.NextAsync<ToolCallRequested>();
         Assert.Equal("not_understood", JsonDocument.Parse(take.ArgumentsJson).RootElement.GetProperty("reason").GetString());
         Assert.Equal(["[DTMF 7]", "pizza", "[DTMF *]", "[DTMF #]"], run.Transcripts(TranscriptSpeaker.Caller));
+
+        // The transcript shows the key; the synthesiser is given its name, which eSpeak says (it skips "#" in Portuguese).
+        Assert.Contains(speech.Spoken, s => s.StartsWith("Deixe seu recado", StringComparison.Ordinal) && s.Contains("jogo da velha", StringComparison.Ordinal) && !s.Contains('#'));
     }
 
     [Fact]
@@ -287,6 +290,38 @@ public sealed class LocalAgentTests
         await run.SendSilenceAsync(8000);
         Assert.False((await run.NextAsync<CallerSpeech>()).Started);
         Assert.Equal(2, run.Seen.Count);
+    }
+
+    [Fact]
+    public async Task Caller_frames_allocate_nothing_while_a_message_is_recorded()
+    {
+        await using LocalAgentRun run = await LocalAgentRun.StartAsync(new ToneSpeech());
+        await run.NextAsync<ResponseFinished>();
+        await run.Agent.SendDtmfAsync('9', CancellationToken.None);
+        await run.NextAsync<ResponseFinished>(); // the prompt and the beep
+        await run.SendSilenceAsync(run.AudioSamples + 160);
+        short[] tone = new short[160];
+        ToneGenerator.Fill(tone, 300, 8000, 0.3);
+        byte[] loud = Pcm16.AsBytes(tone.AsSpan()).ToArray();
+        byte[] quiet = new byte[320];
+        for (int i = 0; i < 50; i++)
+        {
+            await run.Agent.SendAudioAsync(loud, CancellationToken.None); // speech starts: one event
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            await run.Agent.SendAudioAsync(i % 10 == 9 ? quiet : loud, CancellationToken.None);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.True((await run.NextAsync<CallerSpeech>()).Started);
+        await run.Agent.SendDtmfAsync('#', CancellationToken.None);
+        ToolCallRequested take = await run.NextAsync<ToolCallRequested>();
+        Assert.InRange(JsonDocument.Parse(take.ArgumentsJson).RootElement.GetProperty("audio_seconds").GetDouble(), 20.9, 21.1);
     }
 
     [Fact]
