@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.Versioning;
+using Switchboard.Fakes.Speech;
 using Switchboard.Protocols.Audio;
 using Switchboard.Protocols.Realtime.Pipeline;
 
@@ -84,6 +85,51 @@ public sealed class EspeakTextToSpeechTests
         Assert.Equal(3, speech.ProcessesStarted);
         await SynthesizeAsync(speech, "Segunda frase.");
         Assert.Equal(4, speech.ProcessesStarted);
+    }
+
+    [Fact]
+    public async Task The_voice_can_be_chosen_and_the_speed_changes_the_duration()
+    {
+        const string Text = "Obrigado pela ligação, até logo, tenha um bom dia.";
+        var slow = new EspeakTextToSpeech(new EspeakTtsOptions { WordsPerMinute = 120 }, "pt-BR", 8000);
+        var fast = new EspeakTextToSpeech(new EspeakTtsOptions { WordsPerMinute = 300 }, "pt-BR", 8000);
+        var english = new EspeakTextToSpeech(new EspeakTtsOptions { Voice = "en-us" }, "pt-BR", 8000);
+
+        double slowSeconds = (await SynthesizeAsync(slow, Text)).Length / 8000.0;
+        double fastSeconds = (await SynthesizeAsync(fast, Text)).Length / 8000.0;
+
+        Assert.True(fastSeconds < slowSeconds * 0.7, $"{fastSeconds:0.00} s at 300 wpm, {slowSeconds:0.00} s at 120 wpm");
+        Assert.Equal("en-us", english.Voice);
+        Assert.True((await SynthesizeAsync(english, Text)).Length > 8000);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new EspeakTextToSpeech(new EspeakTtsOptions { WordsPerMinute = 20 }, "pt-BR", 8000));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new EspeakTextToSpeech(new EspeakTtsOptions(), "pt-BR", 22050));
+    }
+
+    [Fact]
+    public async Task Spoken_audio_for_tests_is_an_8_kHz_wav_with_silence_around_the_speech()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "spoken-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string path = await SpokenAudio.WriteWavAsync("Bom dia, meu nome é Maria.", "pt-BR", 8000, directory, CancellationToken.None);
+
+            WavAudio wav;
+            await using (FileStream file = File.OpenRead(path))
+            {
+                wav = WavFile.Read(file);
+            }
+
+            Assert.Equal(8000, wav.SampleRate);
+            Assert.Equal(1, wav.Channels);
+            Assert.Equal(double.NegativeInfinity, EnergyVad.LevelDbfs(wav.Samples.AsSpan(0, 2400)));
+            Assert.Equal(double.NegativeInfinity, EnergyVad.LevelDbfs(wav.Samples.AsSpan(wav.Samples.Length - 2400)));
+            Assert.True(EnergyVad.LevelDbfs(wav.Samples.AsSpan(2400, wav.Samples.Length - 4800)) > -35);
+            Assert.Equal(wav.Samples, await SpokenAudio.PcmAsync("Bom dia, meu nome é Maria.", "pt-BR", 8000, CancellationToken.None));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]
