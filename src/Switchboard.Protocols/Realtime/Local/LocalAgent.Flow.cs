@@ -91,6 +91,8 @@ public sealed partial class LocalAgent
                 case DigitInput d:
                     choice = ChoiceFor(d.Digit);
                     break;
+                case TextInput { Text.Length: 0 }:
+                    continue;
                 case TextInput t when t.Text.Length == 1 && ChoiceFor(t.Text[0]) is { } keyed:
                     choice = keyed;
                     break;

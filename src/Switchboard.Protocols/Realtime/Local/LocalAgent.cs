@@ -86,7 +86,7 @@ public sealed partial class LocalAgent : IVoiceAgent, IDtmfAware
             throw new VoiceAgentException($"The speech synthesiser speaks at {_speech.OutputSampleRate} Hz but the call runs at {settings.CallSampleRate} Hz.");
         }
 
-        _phrases = _script.Phrases ?? LocalPhrases.For(_script.Language)
+        LocalPhrases phrases = _script.Phrases ?? LocalPhrases.For(_script.Language)
             ?? throw new VoiceAgentException($"The local agent has no phrases for language '{_script.Language}' (pt-BR, en-US and es are built in).");
         Validate(_script, _options);
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
@@ -94,6 +94,7 @@ public sealed partial class LocalAgent : IVoiceAgent, IDtmfAware
             throw new InvalidOperationException("The local agent is already connected or disposed.");
         }
 
+        _phrases = phrases;
         _sampleRate = settings.CallSampleRate;
         _matcher = new MenuMatcher(_script.Menu);
         _vad = new EnergyVad(
@@ -230,9 +231,11 @@ public sealed partial class LocalAgent : IVoiceAgent, IDtmfAware
 
     private ValueTask Post(LocalInput input)
     {
-        if (Volatile.Read(ref _state) != 1)
+        int state = Volatile.Read(ref _state);
+        ObjectDisposedException.ThrowIf(state == 2, this);
+        if (state == 0)
         {
-            throw new InvalidOperationException(_state == 0 ? "Not connected." : "The local agent is disposed.");
+            throw new InvalidOperationException("Not connected.");
         }
 
         _inputs.Writer.TryWrite(input);

@@ -398,6 +398,6 @@ public sealed class LocalAgentTests
         await run.DisposeAsync();
 
         Assert.True(run.Agent.Events.Completion.IsCompleted);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => run.Agent.SendDtmfAsync('1', CancellationToken.None).AsTask());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => run.Agent.SendDtmfAsync('1', CancellationToken.None).AsTask());
     }
 }
