@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
 using Switchboard.Protocols.Audio;
 using Switchboard.Protocols.Realtime;
 using Switchboard.Protocols.Realtime.Local;
@@ -54,10 +55,10 @@ internal sealed class LocalAgentRun : IAsyncDisposable
     };
 
     public static async Task<LocalAgentRun> StartAsync(
-        ITextToSpeech speech, LocalAgentScript? script = null, LocalAgentOptions? options = null, bool greet = true)
+        ITextToSpeech speech, LocalAgentScript? script = null, LocalAgentOptions? options = null, bool greet = true, ILogger<LocalAgent>? logger = null)
     {
         var time = new WatchedTimeProvider();
-        var agent = new LocalAgent(script ?? Script(), speech, time, options: options);
+        var agent = new LocalAgent(script ?? Script(), speech, time, logger, options);
         await agent.ConnectAsync(new VoiceAgentSettings { Instructions = "", CallSampleRate = speech.OutputSampleRate }, CancellationToken.None);
         if (greet)
         {

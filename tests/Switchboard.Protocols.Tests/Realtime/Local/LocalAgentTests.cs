@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Switchboard.Fakes.Speech;
 using Switchboard.Protocols.Audio;
 using Switchboard.Protocols.Realtime;
@@ -328,7 +329,8 @@ public sealed class LocalAgentTests
     public async Task When_speech_synthesis_is_missing_each_phrase_is_a_tone_with_its_transcript()
     {
         var speech = new EspeakTextToSpeech(new EspeakTtsOptions { ExecutablePath = "/nonexistent/espeak-ng" }, "pt-BR", 8000);
-        await using LocalAgentRun run = await LocalAgentRun.StartAsync(speech);
+        var logger = new ListLogger();
+        await using LocalAgentRun run = await LocalAgentRun.StartAsync(speech, logger: logger);
         run.KeepAudio = true;
 
         ResponseFinished finished = await run.NextAsync<ResponseFinished>();
@@ -367,6 +369,10 @@ public sealed class LocalAgentTests
         await run.Agent.SendDtmfAsync('1', CancellationToken.None);
         Assert.Equal("transfer_call", (await run.NextAsync<ToolCallRequested>()).Name);
         Assert.Equal(0, speech.ProcessesStarted); // no process ever ran
+        (LogLevel level, EventId id, Exception? error) = Assert.Single(logger.Entries); // logged once for the whole call
+        Assert.Equal(LogLevel.Warning, level);
+        Assert.Equal(1500, id.Id);
+        Assert.IsType<EspeakNotFoundException>(error);
     }
 
     [Fact]
@@ -399,5 +405,36 @@ public sealed class LocalAgentTests
 
         Assert.True(run.Agent.Events.Completion.IsCompleted);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => run.Agent.SendDtmfAsync('1', CancellationToken.None).AsTask());
+    }
+}
+
+/// <summary>Keeps every log entry of the agent.</summary>
+internal sealed class ListLogger : ILogger<LocalAgent>
+{
+    private readonly Lock _lock = new();
+    private readonly List<(LogLevel, EventId, Exception?)> _entries = [];
+
+    public IReadOnlyList<(LogLevel Level, EventId Id, Exception? Error)> Entries
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _entries.Where(e => e.Item1 >= LogLevel.Information)];
+            }
+        }
+    }
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        lock (_lock)
+        {
+            _entries.Add((logLevel, eventId, exception));
+        }
     }
 }
