@@ -3,11 +3,13 @@ using Switchboard.Server.Data;
 using Switchboard.Server.Observability;
 using Switchboard.Server.Security;
 using Switchboard.Server.Telephony;
+using Switchboard.Server.Tools;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddObservability();
 builder.AddData();
+builder.AddTools();
 builder.AddSecurity();
 builder.AddTelephony();
 builder.AddCalls();

@@ -1,14 +1,17 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Switchboard.Protocols.Realtime;
 using Switchboard.Protocols.Realtime.ElevenLabs;
 using Switchboard.Protocols.Realtime.Gemini;
+using Switchboard.Protocols.Realtime.Local;
 using Switchboard.Protocols.Realtime.OpenAi;
 using Switchboard.Protocols.Realtime.Pipeline;
 using Switchboard.Server.Data;
 using Switchboard.Server.Observability;
 using Switchboard.Server.Secretaries;
 using Switchboard.Server.Tenancy;
+using Switchboard.Server.Transfers;
 
 namespace Switchboard.Server.Calls;
 
@@ -23,10 +26,12 @@ public sealed partial class VoiceAgentFactory(
     IServiceScopeFactory scopes,
     ProviderSecrets secrets,
     PhrasePlayer phrases,
+    SpeechVoices voices,
+    CallToolDispatcher tools,
+    IOptions<CallsOptions> callOptions,
     SwitchboardMetrics metrics,
     ILoggerFactory loggers,
-    TimeProvider time,
-    CallToolHandler? tools = null) : IDisposable
+    TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) };
@@ -51,11 +56,27 @@ public sealed partial class VoiceAgentFactory(
             return new CallAgentSetup(fallback, null, ProcessingMode.Auto, null, []);
         }
 
+        if (callOptions.Value.EchoTest && secretary.Provider is { Type: AiProviderType.Local })
+        {
+            return new CallAgentSetup(fallback, secretary, ProcessingMode.TurnBased, AiProviderType.Local, []);
+        }
+
+        Tenant? tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        List<TransferDestination> destinations = await db.TransferDestinations.AsNoTracking()
+            .Where(d => d.Enabled && (d.SecretaryId == null || d.SecretaryId == secretaryId))
+            .OrderBy(d => d.Priority).ThenBy(d => d.Name)
+            .ToListAsync(cancellationToken);
+
         var skipped = new List<(string Label, string Reason)>();
         var plans = new List<AgentPlan>();
         foreach (AiProvider? provider in Ordered(secretary))
         {
             if (provider is not { Enabled: true })
+            {
+                continue;
+            }
+
+            if (provider.Type == AiProviderType.Local)
             {
                 continue;
             }
@@ -73,18 +94,72 @@ public sealed partial class VoiceAgentFactory(
             }
         }
 
-        if (plans.Count == 0)
-        {
-            return new CallAgentSetup(fallback, secretary, secretary.ProcessingMode, null, skipped);
-        }
+        // The local offline agent is always the last plan: menu, typed text, take a message. Never silence.
+        plans.Add(LocalPlan(secretary, tenant, destinations, metadata));
 
         string? greeting = string.IsNullOrWhiteSpace(secretary.Greeting) ? null : $"Greet the caller with exactly: {secretary.Greeting}";
         var limits = new BridgeLimits(TimeSpan.FromMilliseconds(secretary.VadMinSpeechMs), TimeSpan.FromSeconds(secretary.IdleTimeoutSeconds));
-        var bridge = new VoiceAgentBridge(plans, greeting, fallback, tools, phrases.SpeakAsync, limits, metrics, time, loggers.CreateLogger<VoiceAgentBridge>());
+        var bridge = new VoiceAgentBridge(plans, greeting, fallback, tools.RunAsync, phrases.SpeakAsync, limits, metrics, time, loggers.CreateLogger<VoiceAgentBridge>());
         return new CallAgentSetup(bridge, secretary, plans[0].Mode, plans[0].Provider?.Type, skipped);
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>
+    /// The offline agent: greets, reads a menu of the secretary's destinations (keys 1–8, 9 leaves a message),
+    /// understands typed text by keywords, and takes messages; speaks with eSpeak NG.
+    /// </summary>
+    private AgentPlan LocalPlan(Secretary secretary, Tenant? tenant, List<TransferDestination> destinations, StreamMetadata metadata)
+    {
+        var menu = new List<LocalMenuEntry>();
+        char digit = '1';
+        foreach (TransferDestination destination in destinations)
+        {
+            if (digit > '8')
+            {
+                break;
+            }
+
+            List<string> keywords = [.. destination.Aliases];
+            if (!string.IsNullOrWhiteSpace(destination.Department))
+            {
+                keywords.Add(destination.Department);
+            }
+
+            if (!string.IsNullOrWhiteSpace(destination.Role))
+            {
+                keywords.Add(destination.Role);
+            }
+
+            menu.Add(new LocalMenuEntry(digit++, destination.Name, keywords));
+        }
+
+        var script = new LocalAgentScript
+        {
+            Language = LocalPhrases.For(secretary.Language) is null ? "pt-BR" : secretary.Language,
+            CompanyName = tenant?.DisplayName ?? "",
+            Greeting = string.IsNullOrWhiteSpace(secretary.Greeting) ? null : secretary.Greeting,
+            Menu = menu,
+        };
+        var options = new LocalAgentOptions
+        {
+            IdleTimeout = TimeSpan.FromSeconds(Math.Clamp(secretary.IdleTimeoutSeconds, 5, 120)),
+            VadMinSpeech = TimeSpan.FromMilliseconds(secretary.VadMinSpeechMs),
+        };
+        var settings = new VoiceAgentSettings
+        {
+            Instructions = secretary.Prompt,
+            Language = script.Language,
+            CallSampleRate = metadata.SampleRate,
+        };
+        AiProvider? local = secretary.Provider is { Type: AiProviderType.Local } own ? own : secretary.FallbackProvider is { Type: AiProviderType.Local } second ? second : null;
+        return new AgentPlan(
+            ProcessingMode.TurnBased,
+            local,
+            () => new LocalAgent(script, voices.For(script.Language, metadata.SampleRate), time, loggers.CreateLogger<LocalAgent>(), options),
+            settings,
+            ConnectTimeout);
+    }
 
     /// <summary>The secretary's providers in the order its processing mode tries them.</summary>
     private static IEnumerable<AiProvider?> Ordered(Secretary secretary)
@@ -141,6 +216,7 @@ public sealed partial class VoiceAgentFactory(
             VadThreshold = secretary.VadThreshold,
             VadSilenceMilliseconds = secretary.VadSilenceMs,
             Options = options,
+            Tools = tools.DefinitionsFor(secretary.Tools, secretary.Language),
         };
 
         Func<IVoiceAgent>? create = provider.Type switch

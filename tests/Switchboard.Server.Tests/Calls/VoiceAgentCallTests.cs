@@ -168,22 +168,21 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_provider_row_with_broken_settings_leaves_the_caller_with_the_built_in_agent()
+    public async Task A_provider_row_with_broken_settings_leaves_the_caller_with_the_local_agent()
     {
         await UseProviderSettingsAsync(AiProviderType.OpenAiRealtime, "{\"endpoint\": not json", _openAi.ApiKey);
 
         using HttpClient api = _server.Api();
         (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
-        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
-        Assert.IsType<GreetingEchoAgent>(session.Agent);
-        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 1);
+        var bridge = Assert.IsType<VoiceAgentBridge>(session.Agent);
+        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 1, TimeSpan.FromSeconds(20));
+        Assert.Equal("local", bridge.CurrentPlan!.Label);
         Assert.Equal(0, _openAi.ConnectionCount);
-        await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
-        await Wait.UntilAsync(() => !registry.Contains(call.Uuid));
+        await HangUpAsync(api, call.Uuid);
     }
 
     [Fact]
-    public async Task A_provider_that_refuses_the_connection_leaves_the_caller_with_the_built_in_agent()
+    public async Task A_provider_that_refuses_the_connection_leaves_the_caller_with_the_local_agent_at_once()
     {
         // Nothing listens there: connect refused.
         var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -194,14 +193,186 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
 
         using HttpClient api = _server.Api();
         (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
-        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
         var bridge = Assert.IsType<VoiceAgentBridge>(session.Agent);
+        WavAudio audio = await HearFallbackAndHangUpAsync(api, call.Uuid, session);
 
-        await Wait.UntilAsync(() => bridge.FallbackReason is not null, TimeSpan.FromSeconds(10));
-        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 1, TimeSpan.FromSeconds(10));
-        Assert.True(registry.Contains(call.Uuid), "the call goes on");
-        await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
-        await Wait.UntilAsync(() => !registry.Contains(call.Uuid));
+        Assert.NotNull(bridge.FallbackReason);
+        Assert.InRange(FirstSound(audio.Samples, 0) * 20, 0, 2000);
+        Conversation stored = await ConversationAsync(call.Uuid);
+        ConversationModeSwitch change = Assert.Single(stored.FallbackEvents);
+        Assert.Equal(("realtime:open_ai_realtime", "local"), (change.From, change.To));
+        Assert.Contains(stored.Turns, t => t.Speaker == ConversationSpeaker.System && t.Text.Contains("local", StringComparison.Ordinal));
+        Assert.True(await _server.MetricAsync("switchboard_provider_errors_total", ("provider", "openai"), ("kind", "connect")) >= 1, await _server.CreateClient().GetStringAsync("/metrics"));
+    }
+
+    [Theory]
+    [InlineData("drop")]
+    [InlineData("error")]
+    public async Task A_provider_lost_mid_call_hands_the_caller_to_the_fallback_within_two_seconds(string failure)
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(1200, 0.6), Transcript = "Olá! Você ligou para a Demo." });
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
+        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 1, TimeSpan.FromSeconds(20));
+        await Wait.UntilAsync(() => !session.Playback.IsPlaying, TimeSpan.FromSeconds(20));
+        if (failure == "drop")
+        {
+            _openAi.Drop();
+        }
+        else
+        {
+            await _openAi.SendErrorAsync(new FakeServerError("session_expired", "Your session hit the maximum duration of 60 minutes."), close: true);
+        }
+
+        WavAudio audio = await HearFallbackAndHangUpAsync(api, call.Uuid, session);
+
+        // The greeting of the provider, then the fallback's "one moment" and its greeting: never 2 s of silence.
+        int lastProviderFrame = Array.LastIndexOf(Tones.Present(audio.Samples, 2, 1, 1200), true);
+        Assert.True(lastProviderFrame > 0, "the provider's greeting was heard");
+        Assert.InRange((FirstSound(audio.Samples, lastProviderFrame + 1) - lastProviderFrame) * 20, 0, 2000);
+        Conversation stored = await ConversationAsync(call.Uuid);
+        ConversationModeSwitch change = Assert.Single(stored.FallbackEvents);
+        Assert.Equal("local", change.To);
+        Assert.Contains(failure == "drop" ? "connection_closed" : "session_expired", change.Reason, StringComparison.Ordinal);
+        Assert.Equal(AiProviderType.Local, stored.ProviderType);
+    }
+
+    [Fact]
+    public async Task A_provider_that_runs_out_of_budget_during_the_call_hands_over_and_the_spend_is_kept()
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        await SetBudgetAsync(budget: 0.001m, spent: 0m);
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(1200, 0.6), Transcript = "Olá!" });
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
+        WavAudio audio = await HearFallbackAndHangUpAsync(api, call.Uuid, session);
+
+        int lastProviderFrame = Array.LastIndexOf(Tones.Present(audio.Samples, 2, 1, 1200), true);
+        Assert.InRange((FirstSound(audio.Samples, lastProviderFrame + 1) - lastProviderFrame) * 20, 0, 2000);
+        Conversation stored = await ConversationAsync(call.Uuid);
+        Assert.Equal("budget_exhausted", Assert.Single(stored.FallbackEvents).Reason);
+        Assert.True((await ProviderAsync()).SpentThisMonthUsd >= 0.001m, "the call's cost is added to the provider's spend");
+    }
+
+    [Fact]
+    public async Task A_provider_already_over_budget_is_skipped_and_the_call_starts_with_the_fallback()
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        await SetBudgetAsync(budget: 10m, spent: 10m);
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
+        WavAudio audio = await HearFallbackAndHangUpAsync(api, call.Uuid, session);
+
+        Assert.Equal(0, _openAi.ConnectionCount);
+        Assert.InRange(FirstSound(audio.Samples, 0) * 20, 0, 2000);
+        Conversation stored = await ConversationAsync(call.Uuid);
+        Assert.Contains(stored.Turns, t => t.Speaker == ConversationSpeaker.System && t.Text == "realtime:open_ai_realtime skipped: over_budget");
+    }
+
+    [Fact]
+    public async Task A_gemini_go_away_resumes_the_session_without_dropping_the_call()
+    {
+        await using GeminiLiveFake gemini = await GeminiLiveFake.StartAsync();
+        await UseProviderAsync(AiProviderType.GeminiLive, gemini.Endpoint, gemini.ApiKey);
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000", toneHz = 500 });
+        GeminiFakeSession first = await gemini.WaitForSessionAsync(0).WaitAsync(TimeSpan.FromSeconds(20));
+        await first.WaitForMessageAsync("clientContent").WaitAsync(TimeSpan.FromSeconds(20));
+        await first.IssueResumptionHandleAsync();
+        await first.SendAudioAsync(Tone24k(1200, 0.6));
+        await first.SendTurnCompleteAsync();
+        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 1, TimeSpan.FromSeconds(20));
+
+        // The service says it will close soon; the agent moves to a new connection with the handle.
+        await first.SendGoAwayAsync(TimeSpan.FromSeconds(1));
+        GeminiFakeSession second = await gemini.WaitForSessionAsync(1).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(second.Resumed);
+        await second.WaitForAudioBytesAsync(16000 * 2 / 2).WaitAsync(TimeSpan.FromSeconds(20)); // caller audio flows again
+        await second.SendAudioAsync(Tone24k(900, 0.6));
+        await second.SendTurnCompleteAsync();
+        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 2, TimeSpan.FromSeconds(20));
+        WavAudio audio = await HearAndHangUpAsync(api, call.Uuid, session);
+
+        Assert.Null(Assert.IsType<VoiceAgentBridge>(session.Agent).FallbackReason);
+        Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 1200), 500, 700);
+        Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 900), 500, 700);
+        Conversation stored = await ConversationAsync(call.Uuid);
+        Assert.Empty(stored.FallbackEvents);
+        Assert.Contains(stored.Turns, t => t.Speaker == ConversationSpeaker.System && t.Text.StartsWith("gemini session ending", StringComparison.Ordinal));
+    }
+
+    private static short[] Tone24k(double hz, double seconds)
+    {
+        short[] samples = new short[(int)(24000 * seconds)];
+        ToneGenerator.Fill(samples, hz, 24000, 0.3);
+        return samples;
+    }
+
+    private async Task SetBudgetAsync(decimal budget, decimal spent)
+    {
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        AiProvider provider = await db.AiProviders.SingleAsync(p => p.Type == AiProviderType.OpenAiRealtime);
+        provider.BudgetMonthlyUsd = budget;
+        provider.SpentThisMonthUsd = spent;
+        await db.SaveChangesAsync();
+    }
+
+    private async Task<AiProvider> ProviderAsync()
+    {
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        return await db.AiProviders.AsNoTracking().SingleAsync(p => p.Type == AiProviderType.OpenAiRealtime);
+    }
+
+    /// <summary>Waits until the local fallback agent has spoken its greeting, hangs up, and returns the recording.</summary>
+    private async Task<WavAudio> HearFallbackAndHangUpAsync(HttpClient api, string uuid, CallSession session)
+    {
+        var bridge = Assert.IsType<VoiceAgentBridge>(session.Agent);
+        await Wait.UntilAsync(() => bridge.CurrentPlan?.Label == "local", TimeSpan.FromSeconds(20));
+        await Wait.UntilAsync(() => bridge.Transcripts.Any(t => t.Speaker == Protocols.Realtime.TranscriptSpeaker.Agent && t.Text.Contains("disque", StringComparison.OrdinalIgnoreCase)), TimeSpan.FromSeconds(20));
+        await Wait.UntilAsync(() => session.Playback.HeardEstimate >= TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(20));
+        string recording = Assert.Single(_server.Services.GetRequiredService<SandboxPbx>().FindChannel(uuid)!.RecordingPaths);
+        await HangUpAsync(api, uuid);
+        using FileStream file = File.OpenRead(recording);
+        return WavFile.Read(file);
+    }
+
+    private async Task HangUpAsync(HttpClient api, string uuid)
+    {
+        await api.DeleteAsync($"/api/sandbox/calls/{uuid}");
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await Wait.UntilAsync(() => !registry.Contains(uuid));
+    }
+
+    /// <summary>First 20 ms frame at or after <paramref name="fromFrame"/> in which the caller hears anything (agent channel).</summary>
+    private static int FirstSound(short[] stereo, int fromFrame)
+    {
+        const int FrameSamples = Rate / 50;
+        int frames = stereo.Length / 2 / FrameSamples;
+        for (int frame = fromFrame; frame < frames; frame++)
+        {
+            double energy = 0;
+            for (int i = 0; i < FrameSamples; i++)
+            {
+                double sample = stereo[(((frame * FrameSamples) + i) * 2) + 1];
+                energy += sample * sample;
+            }
+
+            if (Math.Sqrt(energy / FrameSamples) > 300)
+            {
+                return frame;
+            }
+        }
+
+        return int.MaxValue / 40;
     }
 
     /// <summary>Updates the demo secretary (e.g. minimum speech, idle limit) through the store, as the console does.</summary>
