@@ -22,6 +22,7 @@ public sealed partial class VoiceAgentBridge : ICallAgent
     private static readonly TimeSpan FlushAfterQuiet = TimeSpan.FromMilliseconds(150);
     private static readonly TimeSpan SlowConnectPhraseAfter = TimeSpan.FromMilliseconds(1500);
     private static readonly TimeSpan GoodbyeLimit = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan GoodbyeWait = TimeSpan.FromSeconds(6);
     private static readonly TimeSpan PollWhileEnding = TimeSpan.FromMilliseconds(40);
 
     private readonly IReadOnlyList<AgentPlan> _plans;
@@ -54,6 +55,8 @@ public sealed partial class VoiceAgentBridge : ICallAgent
     private int _idlePrompts;
     private long _endCallRequestedAt;
     private int _responsesSinceEndCall;
+    private bool _goodbyeAudioSeen;
+    private CallSession? _session;
     private bool _responseOpen;
     private ConversationTurn? _reservedCallerTurn;
     private readonly System.Text.StringBuilder _agentPartial = new();
@@ -151,6 +154,7 @@ public sealed partial class VoiceAgentBridge : ICallAgent
 
     public async Task RunAsync(CallSession session, CancellationToken cancellationToken)
     {
+        _session = session;
         for (int i = 0; i < _plans.Count; i++)
         {
             AgentPlan plan = _plans[i];
@@ -368,7 +372,11 @@ public sealed partial class VoiceAgentBridge : ICallAgent
 
         if (_endCallRequestedAt != 0)
         {
-            bool heardGoodbye = _responsesSinceEndCall > 0 && !session.Playback.IsPlaying;
+            // The goodbye is the provider's answer to the end_call result (the local agent said it before asking):
+            // hang up once it was played, or when none comes.
+            bool goodbyeDone = _responsesSinceEndCall > 0 || agent.Provider == "local"
+                || (!_goodbyeAudioSeen && _time.GetElapsedTime(_endCallRequestedAt) > GoodbyeWait);
+            bool heardGoodbye = goodbyeDone && !session.Playback.IsPlaying;
             if (heardGoodbye || _time.GetElapsedTime(_endCallRequestedAt) > GoodbyeLimit)
             {
                 session.EndedBy("end_call");
@@ -392,6 +400,7 @@ public sealed partial class VoiceAgentBridge : ICallAgent
                 await agent.RequestResponseAsync("The caller is not answering. Say a short goodbye.", cancellationToken);
                 _endCallRequestedAt = _time.GetTimestamp();
                 _responsesSinceEndCall = 0;
+                _goodbyeAudioSeen = false;
             }
         }
 
@@ -418,6 +427,7 @@ public sealed partial class VoiceAgentBridge : ICallAgent
                 {
                     long now = _time.GetTimestamp();
                     _lastActivityAt = now;
+                    _goodbyeAudioSeen |= _endCallRequestedAt != 0;
                     if (!_responseOpen)
                     {
                         // A new answer: its turn starts with its first audio.
@@ -452,7 +462,7 @@ public sealed partial class VoiceAgentBridge : ICallAgent
 
                 await session.Playback.FlushAsync(cancellationToken);
                 NoteFirstChunk(session, agent);
-                if (_endCallRequestedAt != 0)
+                if (_endCallRequestedAt != 0 && _goodbyeAudioSeen)
                 {
                     _responsesSinceEndCall++;
                 }
@@ -610,6 +620,7 @@ public sealed partial class VoiceAgentBridge : ICallAgent
         {
             _endCallRequestedAt = _time.GetTimestamp();
             _responsesSinceEndCall = 0;
+            _goodbyeAudioSeen = false;
         }
 
         await agent.SendToolResultAsync(call.CallId, reply.ResultJson, cancellationToken);
@@ -654,6 +665,14 @@ public sealed partial class VoiceAgentBridge : ICallAgent
                 _lastActivityAt = _time.GetTimestamp();
                 if (agent is IDtmfAware keys)
                 {
+                    // A key press answers the menu: what was still queued of it is not heard.
+                    if (_session?.Playback is { IsPlaying: true } playback)
+                    {
+                        TimeSpan heard = playback.HeardEstimate;
+                        await playback.StopAsync(cancellationToken);
+                        await agent.InterruptAsync(heard, cancellationToken);
+                    }
+
                     await keys.SendDtmfAsync(digit, cancellationToken);
                 }
                 else

@@ -306,6 +306,56 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         Assert.Contains(stored.Turns, t => t.Speaker == ConversationSpeaker.System && t.Text.StartsWith("gemini session ending", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task The_agent_takes_a_message_through_a_tool_and_ends_the_call_after_its_goodbye()
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        _openAi.EnqueueResponse(new FakeResponse
+        {
+            Audio = Tone(1200, 0.4),
+            Transcript = "Vou anotar o seu recado.",
+            FunctionCall = new FakeFunctionCall("take_message", """{"message":"Favor retornar sobre a fatura 123","caller_name":"Ana","destination":"Jeni - Financeiro","reason":"busy"}"""),
+        });
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(900, 0.4), Transcript = "Recado registrado.", FunctionCall = new FakeFunctionCall("end_call", """{"reason":"message_taken"}""") });
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(700, 1.0), Transcript = "Até logo!" });
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000", callerIdNumber = "11987654321" });
+        string recording = Assert.Single(_server.Services.GetRequiredService<SandboxPbx>().FindChannel(call.Uuid)!.RecordingPaths);
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+
+        // Nobody hangs up here: the agent's end_call does, once the goodbye was heard.
+        await Wait.UntilAsync(() => !registry.Contains(call.Uuid), TimeSpan.FromSeconds(30));
+        Assert.Equal("end_call", session.EndReason);
+
+        // The tool's result went back to the provider as a function_call_output, then a new response was asked for.
+        FakeClientEvent output = await _openAi.WaitForEventAsync("conversation.item.create", e => e.GetProperty("item").GetProperty("type").GetString() == "function_call_output");
+        string result = output.Json.GetProperty("item").GetProperty("output").GetString()!;
+        Assert.Contains("\"ticket_number\":", result, StringComparison.Ordinal);
+
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        Conversation stored = await ConversationAsync(call.Uuid);
+        Tickets.Ticket ticket = await db.Tickets.SingleAsync(t => t.ConversationId == stored.Id);
+        Assert.Equal("Favor retornar sobre a fatura 123", ticket.Message);
+        Assert.Equal(("+5511987654321", "Jeni - Financeiro"), (ticket.CallerNumber, ticket.IntendedDestination));
+        Assert.Contains(ticket.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), result, StringComparison.Ordinal);
+        Assert.Equal(ConversationOutcome.TicketCreated, stored.Outcome);
+        List<Switchboard.Server.Tools.ToolInvocation> audit = await db.ToolInvocations.Where(t => t.CallUuid == call.Uuid).OrderBy(t => t.CreatedAt).ToListAsync();
+        Assert.Equal(["take_message", "end_call"], audit.Select(t => t.Name));
+        Assert.All(audit, t => Assert.True(t.Succeeded && t.ConversationId == stored.Id));
+
+        // The whole goodbye was heard before the hang-up.
+        WavAudio audio;
+        using (FileStream file = File.OpenRead(recording))
+        {
+            audio = WavFile.Read(file);
+        }
+
+        Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 700), 900, 1100);
+    }
+
     private static short[] Tone24k(double hz, double seconds)
     {
         short[] samples = new short[(int)(24000 * seconds)];
