@@ -3,9 +3,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Switchboard.Server.Calls;
+using Switchboard.Server.Recordings;
 using Switchboard.Server.Secretaries;
 using Switchboard.Server.Tenancy;
 using Switchboard.Server.Tickets;
+using Switchboard.Server.Tickets.Helpdesk;
 using Switchboard.Server.Transfers;
 
 namespace Switchboard.Server.Data;
@@ -51,6 +53,12 @@ public sealed class SwitchboardDbContext : DbContext
     public DbSet<Ticket> Tickets => Set<Ticket>();
 
     public DbSet<TicketCounter> TicketCounters => Set<TicketCounter>();
+
+    public DbSet<RecordingUpload> RecordingUploads => Set<RecordingUpload>();
+
+    public DbSet<HelpdeskWebhook> HelpdeskWebhooks => Set<HelpdeskWebhook>();
+
+    public DbSet<HelpdeskDelivery> HelpdeskOutbox => Set<HelpdeskDelivery>();
 
     /// <summary>Read by the query filters on every query (EF turns this member access into a parameter).</summary>
     public Guid? CurrentTenantId => _tenant.TenantId;
