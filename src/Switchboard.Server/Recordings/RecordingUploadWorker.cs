@@ -129,6 +129,21 @@ public sealed class RecordingUploadWorker : BackgroundService
             return;
         }
 
+        try
+        {
+            await WorkClaimedAsync(db, upload, now, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping mid-upload: hand the row back, so the next node (or this one after a restart) takes it at once.
+            await db.RecordingUploads.Where(row => row.Id == due.Id && row.Status == RecordingUploadStatus.Pending)
+                .ExecuteUpdateAsync(set => set.SetProperty(row => row.NextAttemptAt, seen), CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task WorkClaimedAsync(SwitchboardDbContext db, RecordingUpload upload, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         string? path = await FindFileAsync(db, upload, cancellationToken);
         if (path is null)
         {
@@ -147,8 +162,14 @@ public sealed class RecordingUploadWorker : BackgroundService
             }
             else if (await StoreAsync(upload, path, size, now, cancellationToken))
             {
-                await db.SaveChangesAsync(cancellationToken);
-                await AttachLinkAsync(db, upload, now, cancellationToken);
+                // Links and status commit together: whoever sees "uploaded" also sees the links.
+                await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+                {
+                    await AttachLinkAsync(db, upload, now, cancellationToken);
+                    await db.SaveChangesAsync(cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                }
+
                 _metrics.Uploaded();
                 Log.RecordingStored(_logger, upload.CallUuid, upload.TenantId, upload.ObjectKey, size);
                 return;

@@ -139,6 +139,23 @@ public sealed class HelpdeskDispatcher : BackgroundService
         }
 
         delivery.NextAttemptAt = leased;
+        try
+        {
+            await DeliverAsync(db, delivery, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping mid-try: hand the row back, so the next node (or this one after a restart) sends it at once.
+            await db.HelpdeskOutbox.Where(row => row.Id == due.Id && row.Status == HelpdeskDeliveryStatus.Pending)
+                .ExecuteUpdateAsync(set => set.SetProperty(row => row.NextAttemptAt, seen), CancellationToken.None);
+            throw;
+        }
+
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    private async Task DeliverAsync(SwitchboardDbContext db, HelpdeskDelivery delivery, CancellationToken cancellationToken)
+    {
         HelpdeskWebhook? webhook = await db.HelpdeskWebhooks.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
         Ticket? ticket = await db.Tickets.AsNoTracking().FirstOrDefaultAsync(row => row.Id == delivery.TicketId, cancellationToken);
         if (webhook is not { Enabled: true } || ticket is null)
@@ -146,13 +163,10 @@ public sealed class HelpdeskDispatcher : BackgroundService
             delivery.Status = HelpdeskDeliveryStatus.Skipped;
             delivery.LastError = ticket is null ? "the ticket no longer exists" : "no enabled helpdesk webhook for this tenant";
             _metrics.Delivery("skipped");
-        }
-        else
-        {
-            await SendAsync(db, delivery, webhook, ticket, cancellationToken);
+            return;
         }
 
-        await db.SaveChangesAsync(CancellationToken.None);
+        await SendAsync(db, delivery, webhook, ticket, cancellationToken);
     }
 
     private async Task SendAsync(SwitchboardDbContext db, HelpdeskDelivery delivery, HelpdeskWebhook webhook, Ticket ticket, CancellationToken cancellationToken)

@@ -85,14 +85,20 @@ internal static class HelpdeskEndpoints
     }
 
     public static async Task<IResult> ListOutboxAsync(
-        Guid tenantId, HelpdeskDeliveryStatus? status, int? limit, TenantContext tenant, SwitchboardDbContext db, CancellationToken cancellationToken)
+        Guid tenantId, string? status, int? limit, TenantContext tenant, SwitchboardDbContext db, CancellationToken cancellationToken)
     {
-        tenant.Set(tenantId);
         IQueryable<HelpdeskDelivery> rows = db.HelpdeskOutbox.AsNoTracking();
-        if (status is { } wanted)
+        if (!string.IsNullOrEmpty(status))
         {
+            if (!Enum.TryParse(status, ignoreCase: true, out HelpdeskDeliveryStatus wanted) || !Enum.IsDefined(wanted))
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["One of pending, delivered, failed, skipped."] });
+            }
+
             rows = rows.Where(row => row.Status == wanted);
         }
+
+        tenant.Set(tenantId);
 
         List<HelpdeskDeliveryView> page = await rows
             .OrderByDescending(row => row.CreatedAt)
