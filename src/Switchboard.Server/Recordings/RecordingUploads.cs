@@ -14,12 +14,14 @@ public sealed class RecordingUploads
 {
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _time;
+    private readonly RecordingLinks _links;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    public RecordingUploads(IServiceScopeFactory scopes, TimeProvider timeProvider)
+    public RecordingUploads(IServiceScopeFactory scopes, TimeProvider timeProvider, RecordingLinks links)
     {
         _scopes = scopes;
         _time = timeProvider;
+        _links = links;
     }
 
     /// <summary>
@@ -78,6 +80,15 @@ public sealed class RecordingUploads
         return await scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>().RecordingUploads.AsNoTracking()
             .FirstOrDefaultAsync(upload => upload.CallUuid == callUuid, cancellationToken);
     }
+
+    /// <summary>
+    /// A fresh time-limited link to the call's recording once it is stored, else null. For a ticket made after the
+    /// upload (the worker links the tickets that exist when it stores the file).
+    /// </summary>
+    public async Task<string?> GetLinkAsync(Guid tenantId, string callUuid, CancellationToken cancellationToken) =>
+        await FindAsync(tenantId, callUuid, cancellationToken) is { Status: RecordingUploadStatus.Uploaded }
+            ? _links.CreateLink(tenantId, callUuid)
+            : null;
 
     /// <summary>Letters, digits, '-', '_' and '.', as FreeSWITCH uuids are; never a path.</summary>
     internal static bool IsSafeCallUuid(string? callUuid) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -63,8 +64,9 @@ public sealed class HelpdeskOutboxTests(DatabaseFixture databases) : IClassFixtu
     [Theory, SqliteData, PostgresData]
     public async Task Server_error_is_retried_until_the_helpdesk_takes_the_ticket(DatabaseProvider provider)
     {
-        await using HelpdeskReceiver receiver = await HelpdeskReceiver.StartAsync(500, 503);
+        await using HelpdeskReceiver receiver = await HelpdeskReceiver.StartAsync(500, 429);
         await using StorageTestHost host = await StartAsync(provider, await databases.CreateDatabaseAsync(provider));
+        using var metrics = new MetricReader(host.Services.GetRequiredService<IMeterFactory>(), "switchboard_helpdesk_");
         Guid tenantId = await ConfiguredTenantAsync(host, receiver);
 
         await CreateTicketAsync(host, tenantId, number: 1);
@@ -72,8 +74,10 @@ public sealed class HelpdeskOutboxTests(DatabaseFixture databases) : IClassFixtu
         await Wait.UntilAsync(async () => (await OutboxAsync(host, tenantId)).Single().Status == HelpdeskDeliveryStatus.Delivered, Patience);
         HelpdeskDeliveryView row = (await OutboxAsync(host, tenantId)).Single();
         Assert.Equal(3, row.Attempts);
-        Assert.Equal([500, 503, 200], receiver.Received.Select(request => request.AnsweredWith));
+        Assert.Equal([500, 429, 200], receiver.Received.Select(request => request.AnsweredWith));
         Assert.Single(receiver.Received.Select(request => request.DeliveryId).Distinct());
+        Assert.Equal(2, metrics["switchboard_helpdesk_webhook_deliveries_total|result=retry"]);
+        Assert.Equal(1, metrics["switchboard_helpdesk_webhook_deliveries_total|result=delivered"]);
     }
 
     [Theory, SqliteData, PostgresData]

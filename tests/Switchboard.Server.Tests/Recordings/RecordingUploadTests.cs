@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -67,6 +68,7 @@ public sealed class RecordingUploadTests(DatabaseFixture databases) : IClassFixt
         settings["Recordings:RetryDelay"] = "00:00:00.100";
         settings["Recordings:MaxRetryDelay"] = "00:00:00.400";
         await using StorageTestHost host = await StartAsync(provider, settings);
+        using var metrics = new MetricReader(host.Services.GetRequiredService<IMeterFactory>(), "switchboard_recording_");
         Guid tenantId = await host.CreateTenantAsync("down.example.com");
         string callUuid = Guid.NewGuid().ToString();
         DateTimeOffset startedAt = DateTimeOffset.UtcNow;
@@ -77,11 +79,16 @@ public sealed class RecordingUploadTests(DatabaseFixture databases) : IClassFixt
         RecordingUploads uploads = host.Services.GetRequiredService<RecordingUploads>();
         await Wait.UntilAsync(async () => await uploads.FindAsync(tenantId, callUuid, CancellationToken.None) is { Attempts: >= 2, LastError: not null }, Patience);
         Assert.Equal(RecordingUploadStatus.Pending, (await uploads.FindAsync(tenantId, callUuid, CancellationToken.None))!.Status);
+        Assert.True(metrics["switchboard_recording_upload_failures_total|reason=storage"] >= 2);
+        await Wait.UntilAsync(() => metrics["switchboard_recording_uploads_pending"] == 1, Patience);
+        Assert.Equal(0, metrics["switchboard_recording_uploads_total"]);
 
         await using S3rverProcess s3 = await S3rverProcess.StartAsync(Bucket, port);
         RecordingUpload upload = await UploadedAsync(host, tenantId, callUuid);
 
         Assert.Null(upload.LastError);
+        Assert.Equal(1, metrics["switchboard_recording_uploads_total"]);
+        await Wait.UntilAsync(() => metrics["switchboard_recording_uploads_pending"] == 0, Patience);
         using AmazonS3Client client = S3Client(port);
         Assert.Equal(audio, await ReadObjectAsync(client, upload.ObjectKey));
     }
@@ -104,6 +111,9 @@ public sealed class RecordingUploadTests(DatabaseFixture databases) : IClassFixt
         (string? link, _) = await LinksAsync(host, tenantId, conversationId, Guid.Empty);
         Assert.NotNull(link);
         Assert.Equal(audio, await host.Client.GetByteArrayAsync(link));
+        string? fresh = await host.Services.GetRequiredService<RecordingUploads>().GetLinkAsync(tenantId, callUuid, CancellationToken.None);
+        Assert.Equal(audio, await host.Client.GetByteArrayAsync(fresh));
+        Assert.Null(await host.Services.GetRequiredService<RecordingUploads>().GetLinkAsync(tenantId, "no-such-call", CancellationToken.None));
 
         using var partial = new HttpRequestMessage(HttpMethod.Get, link);
         partial.Headers.Range = new RangeHeaderValue(100, 199);
@@ -183,6 +193,26 @@ public sealed class RecordingUploadTests(DatabaseFixture databases) : IClassFixt
         Assert.Equal(grown, uploaded.SizeBytes);
         byte[] stored = await File.ReadAllBytesAsync(Path.Combine(DataRoot, "recordings", uploaded.ObjectKey));
         Assert.Equal(first.Concat(more).ToArray(), stored);
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task Recording_that_never_appears_is_given_up_as_missing_and_counted(DatabaseProvider provider)
+    {
+        Dictionary<string, string?> settings = FastSettings();
+        settings["Recordings:GiveUpFindingAfter"] = "00:00:00.500";
+        await using StorageTestHost host = await StartAsync(provider, settings);
+        using var metrics = new MetricReader(host.Services.GetRequiredService<IMeterFactory>(), "switchboard_recording_");
+        Guid tenantId = await host.CreateTenantAsync("missing.example.com");
+        string callUuid = Guid.NewGuid().ToString();
+        RecordingUploads uploads = host.Services.GetRequiredService<RecordingUploads>();
+
+        await uploads.EnqueueAsync(tenantId, callUuid, null, null, DateTimeOffset.UtcNow, CancellationToken.None);
+
+        await Wait.UntilAsync(async () => (await uploads.FindAsync(tenantId, callUuid, CancellationToken.None))!.Status == RecordingUploadStatus.Missing, Patience);
+        RecordingUpload upload = (await uploads.FindAsync(tenantId, callUuid, CancellationToken.None))!;
+        Assert.True(upload.Attempts >= 1);
+        Assert.NotNull(upload.LastError);
+        Assert.Equal(1, metrics["switchboard_recording_upload_failures_total|reason=missing"]);
     }
 
     [Theory, SqliteData, PostgresData]
