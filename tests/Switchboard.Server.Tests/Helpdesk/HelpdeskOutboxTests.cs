@@ -59,6 +59,9 @@ public sealed class HelpdeskOutboxTests(DatabaseFixture databases) : IClassFixtu
         Assert.Equal(1, row.Attempts);
         Assert.Equal(200, row.LastStatusCode);
         Assert.NotNull(row.DeliveredAt);
+        string metrics = await host.Client.GetStringAsync("/metrics");
+        Assert.Contains("\nswitchboard_helpdesk_webhook_deliveries_total{result=\"delivered\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("\nswitchboard_helpdesk_webhook_pending ", metrics, StringComparison.Ordinal);
     }
 
     [Theory, SqliteData, PostgresData]

@@ -121,6 +121,10 @@ public sealed class RecordingUploadTests(DatabaseFixture databases) : IClassFixt
         Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
         Assert.Equal("audio/wav", response.Content.Headers.ContentType!.MediaType);
         Assert.Equal(audio[100..200], await response.Content.ReadAsByteArrayAsync());
+
+        string metrics = await host.Client.GetStringAsync("/metrics");
+        Assert.Contains("\nswitchboard_recording_uploads_total 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("\nswitchboard_recording_uploads_pending ", metrics, StringComparison.Ordinal);
     }
 
     [Theory, SqliteData, PostgresData]

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Server.Calls;
 using Switchboard.Server.Data;
+using Switchboard.Server.Observability;
 using Switchboard.Server.Recordings;
 using Switchboard.Server.Security;
 using Switchboard.Server.Tenancy;
@@ -18,7 +19,7 @@ using Switchboard.Server.Tickets.Helpdesk;
 namespace Switchboard.Server.Tests.Recordings;
 
 /// <summary>
-/// A node with the data, security, recordings and helpdesk features wired as <c>Program</c> will wire them
+/// A node with the observability, data, security, recordings and helpdesk features wired as <c>Program</c> will wire them
 /// (<c>AddRecordings</c>/<c>MapRecordings</c>, <c>AddHelpdesk</c>/<c>MapHelpdesk</c>), on real Kestrel at a loopback
 /// port, over a given database and data folder, so a second host on the same ones is "the node after a restart".
 /// </summary>
@@ -63,6 +64,7 @@ public sealed class StorageTestHost : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(settings);
         }
 
+        builder.AddObservability();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         if (time is not null)
@@ -78,6 +80,7 @@ public sealed class StorageTestHost : IAsyncDisposable
         await app.MigrateDatabaseAsync();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapObservability();
         app.MapRecordings();
         app.MapHelpdesk();
         await app.StartAsync();
