@@ -145,13 +145,13 @@ public sealed class RecordingUploadWorker : BackgroundService
     private async Task WorkClaimedAsync(SwitchboardDbContext db, RecordingUpload upload, DateTimeOffset now, CancellationToken cancellationToken)
     {
         string? path = await FindFileAsync(db, upload, cancellationToken);
-        if (path is null)
+        long size = path is null ? 0 : SizeOf(path);
+        if (path is null || size < 0)
         {
             NotFound(upload, now);
         }
         else
         {
-            long size = new FileInfo(path).Length;
             if (size == 0 || upload.ObservedSize != size || upload.LocalPath != path)
             {
                 // First look, or still growing: look again once it had time to change.
@@ -253,6 +253,23 @@ public sealed class RecordingUploadWorker : BackgroundService
             .ExecuteUpdateAsync(set => set.SetProperty(conversation => conversation.RecordingUrl, link), cancellationToken);
         await db.Tickets.Where(ticket => ticket.ConversationId != null && conversations.Contains(ticket.ConversationId.Value))
             .ExecuteUpdateAsync(set => set.SetProperty(ticket => ticket.RecordingUrl, link).SetProperty(ticket => ticket.UpdatedAt, now), cancellationToken);
+    }
+
+    /// <summary>The file's size, or -1 when it vanished or cannot be read since it was found.</summary>
+    private static long SizeOf(string path)
+    {
+        try
+        {
+            return new FileInfo(path).Length;
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return -1;
+        }
     }
 
     private static string Truncate(string text) => text.Length <= 2000 ? text : text[..2000];
