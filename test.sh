@@ -19,6 +19,22 @@ if [ ${#need[@]} -gt 0 ]; then
   pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 fi
 
+# --- s3rver: S3-compatible server for the recording-storage tests (npm, local to .tools/) ---------
+# Installed once into .tools/node_modules (ignored by git); each test starts its own on a loopback port.
+s3rver_bin="$(pwd)/.tools/node_modules/.bin/s3rver"
+if [ ! -x "$s3rver_bin" ]; then
+  if ! command -v npm > /dev/null; then
+    echo "test.sh: installing npm"
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm > /dev/null
+  fi
+  echo "test.sh: installing s3rver into .tools/"
+  mkdir -p .tools
+  CI=true npm install --prefix .tools --no-save --no-package-lock --no-audit --no-fund --loglevel=error s3rver@3.7.1 < /dev/null > /dev/null
+fi
+export SWITCHBOARD_TEST_S3RVER="$s3rver_bin"
+
 # --- format and build ---------------------------------------------------------------------------
 dotnet format Switchboard.slnx --verify-no-changes
 dotnet build Switchboard.slnx -c Release -nologo -v quiet

@@ -1,8 +1,10 @@
 using Switchboard.Server.Calls;
 using Switchboard.Server.Data;
 using Switchboard.Server.Observability;
+using Switchboard.Server.Recordings;
 using Switchboard.Server.Security;
 using Switchboard.Server.Telephony;
+using Switchboard.Server.Tickets.Helpdesk;
 using Switchboard.Server.Tools;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +12,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddObservability();
 builder.AddData();
 builder.AddTools();
+builder.AddRecordings();
+builder.AddHelpdesk();
 builder.AddSecurity();
 builder.AddTelephony();
 builder.AddCalls();
@@ -24,6 +28,8 @@ app.UseAuthorization();
 app.MapObservability();
 app.MapCalls();
 app.MapTelephony();
+app.MapRecordings();
+app.MapHelpdesk();
 
 await app.RunAsync();
 

@@ -17,4 +17,7 @@ internal static partial class Log
 
     [LoggerMessage(2005, LogLevel.Warning, "Playback command for call {CallId} failed")]
     public static partial void PlaybackCommandFailed(ILogger logger, string callId, Exception exception);
+
+    [LoggerMessage(2006, LogLevel.Error, "Recording of call {CallId} could not be queued for upload")]
+    public static partial void RecordingNotQueued(ILogger logger, string callId, Exception exception);
 }

@@ -29,7 +29,8 @@ public static class MediaStreamEndpoint
         TimeProvider time,
         ILoggerFactory loggers,
         IHostApplicationLifetime lifetime,
-        IServiceScopeFactory scopes)
+        IServiceScopeFactory scopes,
+        Recordings.RecordingUploads recordings)
     {
         ILogger logger = loggers.CreateLogger("Switchboard.Server.Calls.MediaStream");
         if (!context.WebSockets.IsWebSocketRequest)
@@ -127,6 +128,16 @@ public static class MediaStreamEndpoint
             ConversationOutcome outcome = session.OutcomeHint
                 ?? (agent is VoiceAgentBridge { OnLastResort: true } ? ConversationOutcome.Failed : ConversationOutcome.Completed);
             await recorder.FinishAsync(outcome, session.EndReason ?? "ended", session.FramesReceived / 50.0, session.Playback.TotalSentMilliseconds / 1000.0);
+            try
+            {
+                // The PBX keeps recording the whole call: once it is over, the file goes to storage and its link to the record.
+                await recordings.EnqueueAsync(domainUuid, callUuid, recorder.ConversationId, null, recorder.StartedAt, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+            {
+                Log.RecordingNotQueued(logger, callUuid, ex);
+            }
+
             Log.SessionEnded(logger, callUuid, domainUuid, session.EndReason ?? "ended", session.FramesReceived);
         }
     }

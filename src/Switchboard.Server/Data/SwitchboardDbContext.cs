@@ -4,9 +4,11 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Switchboard.Server.Calls;
 using Switchboard.Server.Contacts;
+using Switchboard.Server.Recordings;
 using Switchboard.Server.Secretaries;
 using Switchboard.Server.Tenancy;
 using Switchboard.Server.Tickets;
+using Switchboard.Server.Tickets.Helpdesk;
 using Switchboard.Server.Tools;
 using Switchboard.Server.Transfers;
 
@@ -59,6 +61,12 @@ public sealed class SwitchboardDbContext : DbContext
     public DbSet<Appointment> Appointments => Set<Appointment>();
 
     public DbSet<ToolInvocation> ToolInvocations => Set<ToolInvocation>();
+
+    public DbSet<RecordingUpload> RecordingUploads => Set<RecordingUpload>();
+
+    public DbSet<HelpdeskWebhook> HelpdeskWebhooks => Set<HelpdeskWebhook>();
+
+    public DbSet<HelpdeskDelivery> HelpdeskOutbox => Set<HelpdeskDelivery>();
 
     /// <summary>Read by the query filters on every query (EF turns this member access into a parameter).</summary>
     public Guid? CurrentTenantId => _tenant.TenantId;

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Server.Data;
+using Switchboard.Server.Observability;
+using Switchboard.Server.Tickets.Helpdesk;
 
 namespace Switchboard.Server.Tickets;
 
@@ -38,10 +40,12 @@ public sealed record TicketDraft
 public sealed class TicketService
 {
     private readonly SwitchboardDbContext _db;
+    private readonly SwitchboardMetrics _metrics;
 
-    public TicketService(SwitchboardDbContext db)
+    public TicketService(SwitchboardDbContext db, SwitchboardMetrics metrics)
     {
         _db = db;
+        _metrics = metrics;
     }
 
     /// <summary>
@@ -70,7 +74,10 @@ public sealed class TicketService
             Status = TicketStatus.Open,
             ConversationId = conversationId,
         };
+        // The helpdesk delivery is saved in the ticket's own transaction: no ticket without its push, none lost.
+        HelpdeskOutbox.Enqueue(_db, ticket);
         await TicketNumbers.AddAsync(_db, ticket, cancellationToken);
+        _metrics.TicketCreated();
         return ticket;
     }
 

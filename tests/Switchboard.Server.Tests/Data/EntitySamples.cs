@@ -1,9 +1,11 @@
 using Switchboard.Server.Calls;
 using Switchboard.Server.Contacts;
 using Switchboard.Server.Data;
+using Switchboard.Server.Recordings;
 using Switchboard.Server.Secretaries;
 using Switchboard.Server.Tenancy;
 using Switchboard.Server.Tickets;
+using Switchboard.Server.Tickets.Helpdesk;
 using Switchboard.Server.Tools;
 using Switchboard.Server.Transfers;
 
@@ -225,6 +227,48 @@ internal static class EntitySamples
             Error = "none",
             CreatedAt = At(21),
         };
-        return [tenant, provider, fallback, secretary, destination, conversation, turn, attempt, ticket, counter, key, contact, appointment, invocation];
+        var upload = new RecordingUpload
+        {
+            Id = Guid.NewGuid(),
+            TenantId = tenantId,
+            CallUuid = conversation.CallUuid,
+            ConversationId = conversation.Id,
+            CallStartedAt = At(18),
+            LocalPath = "/var/lib/freeswitch/recordings/acme/archive/2026/Mar/04/a.wav",
+            ObjectKey = "voice/a.wav",
+            Status = RecordingUploadStatus.Uploaded,
+            Attempts = 2,
+            NextAttemptAt = At(19),
+            LastError = "connection refused",
+            ObservedSize = 16044,
+            SizeBytes = 16044,
+            UploadedAt = At(20),
+            CreatedAt = At(21),
+            UpdatedAt = At(22),
+        };
+        var webhook = new HelpdeskWebhook
+        {
+            TenantId = tenantId,
+            Url = "https://helpdesk.example.com/hook",
+            ProtectedSecret = "CfDJ8-protected",
+            Enabled = false,
+            CreatedAt = At(23),
+            UpdatedAt = At(24),
+        };
+        var delivery = new HelpdeskDelivery
+        {
+            Id = Guid.NewGuid(),
+            TenantId = tenantId,
+            TicketId = ticket.Id,
+            Status = HelpdeskDeliveryStatus.Failed,
+            Attempts = 1,
+            NextAttemptAt = At(25),
+            LastError = "HTTP 400",
+            LastStatusCode = 400,
+            DeliveredAt = At(26),
+            CreatedAt = At(27),
+            UpdatedAt = At(28),
+        };
+        return [tenant, provider, fallback, secretary, destination, conversation, turn, attempt, ticket, counter, key, contact, appointment, invocation, upload, webhook, delivery];
     }
 }
