@@ -16,6 +16,7 @@ internal sealed class LegWatch : IAsyncDisposable
     private readonly TaskCompletionSource _left = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _pump;
     private TaskCompletionSource? _park;
+    private TaskCompletionSource? _playing;
     private int _seen;
 
     private LegWatch(EventSocketClient esl, string uuid, string? conference)
@@ -44,6 +45,9 @@ internal sealed class LegWatch : IAsyncDisposable
 
     public static LegWatch Start(EventSocketClient esl, string uuid, string? conference = null) => new(esl, uuid, conference);
 
+    /// <summary>Completes when the playback seen starting (PLAYBACK_START) has stopped; at once when none plays.</summary>
+    public Task PlaybackStopped => Volatile.Read(ref _playing)?.Task ?? Task.CompletedTask;
+
     /// <summary>A task for the channel's next CHANNEL_PARK; ask before the action that parks it.</summary>
     public Task NextParkAsync()
     {
@@ -71,6 +75,12 @@ internal sealed class LegWatch : IAsyncDisposable
                 case "CHANNEL_HANGUP_COMPLETE":
                     _hungUp.TrySetResult(e);
                     _hangupComplete.TrySetResult(e);
+                    break;
+                case "PLAYBACK_START":
+                    Volatile.Write(ref _playing, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                    break;
+                case "PLAYBACK_STOP":
+                    Volatile.Read(ref _playing)?.TrySetResult();
                     break;
                 case "CHANNEL_PARK":
                     Volatile.Read(ref _park)?.TrySetResult();

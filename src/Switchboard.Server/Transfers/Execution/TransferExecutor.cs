@@ -19,6 +19,7 @@ public sealed partial class TransferExecutor
 {
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan HangupEventGrace = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MusicStopGrace = TimeSpan.FromSeconds(1);
 
     private readonly PbxConnection _pbx;
     private readonly IAnnouncer _announcer;
@@ -95,7 +96,7 @@ public sealed partial class TransferExecutor
                 if (last.Result == TransferAttemptResult.Success)
                 {
                     music = false;
-                    last = await BridgeAsync(esl, caller, last, ct);
+                    last = await BridgeAsync(esl, caller, callerLeg, last, ct);
                 }
 
                 await EndAttemptAsync(caller, destination, row, last);
@@ -120,14 +121,25 @@ public sealed partial class TransferExecutor
         return await FinishAsync(caller, destination, TransferMode.Attended, last, attempts, started, null, null, ct);
     }
 
-    /// <summary>Stops the music, keeps the caller parked after the bridge ends, bridges caller and human. A failure
-    /// hangs up the human's leg: the caller must not stay with a human it is not bridged to.</summary>
-    private async Task<AttemptResult> BridgeAsync(EventSocketClient esl, ITransferCaller caller, AttemptResult answered, CancellationToken ct)
+    /// <summary>Stops the music (and waits, briefly, for its PLAYBACK_STOP: ~40 ms, verified Q6), keeps the caller
+    /// parked after the bridge ends, bridges caller and human. A failure hangs up the human's leg: the caller must not
+    /// stay with a human it is not bridged to.</summary>
+    private async Task<AttemptResult> BridgeAsync(EventSocketClient esl, ITransferCaller caller, LegWatch callerLeg, AttemptResult answered, CancellationToken ct)
     {
         string human = answered.LegUuid!;
         try
         {
+            Task musicStopped = callerLeg.PlaybackStopped;
             await esl.BreakAsync(caller.CallUuid, all: true, ct);
+            try
+            {
+                await musicStopped.WaitAsync(MusicStopGrace, _time, ct);
+            }
+            catch (TimeoutException)
+            {
+                // No PLAYBACK_STOP seen: bridge anyway, the bridge ends the playback too.
+            }
+
             await esl.SetVarAsync(caller.CallUuid, "park_after_bridge", "true", ct);
             await esl.BridgeAsync(caller.CallUuid, human, ct);
             return answered;
