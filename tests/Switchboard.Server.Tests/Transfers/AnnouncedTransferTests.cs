@@ -3,6 +3,7 @@ using Switchboard.Sandbox;
 using Switchboard.Server.Tests.Support;
 using Switchboard.Server.Transfers;
 using Switchboard.Server.Transfers.Execution;
+using Xunit.Abstractions;
 
 namespace Switchboard.Server.Tests.Transfers;
 
@@ -14,8 +15,13 @@ public sealed class AnnouncedTransferTests : IClassFixture<TransferServer>, IAsy
     private const string Reason = "Segunda via do boleto de março";
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
     private readonly TransferServer _server;
+    private readonly ITestOutputHelper _output;
 
-    public AnnouncedTransferTests(TransferServer server) => _server = server;
+    public AnnouncedTransferTests(TransferServer server, ITestOutputHelper output)
+    {
+        _server = server;
+        _output = output;
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -29,6 +35,7 @@ public sealed class AnnouncedTransferTests : IClassFixture<TransferServer>, IAsy
 
         TransferOutcome outcome = await _server.Executor.AnnouncedAsync(caller, destination, Reason, CancellationToken.None).WaitAsync(Limit);
 
+        _output.WriteLine($"answer after 300 ms, key 1 after 1.5 s: caller unmuted {outcome.Duration.TotalMilliseconds:F0} ms after the transfer started");
         Assert.Equal(TransferAttemptResult.Success, outcome.Result);
         Assert.Equal(AnnouncementDecision.Accepted, outcome.Decision);
         Assert.Equal((1, 0), (caller.Paused, caller.Resumed));
@@ -59,6 +66,7 @@ public sealed class AnnouncedTransferTests : IClassFixture<TransferServer>, IAsy
 
         TransferOutcome outcome = await _server.Executor.AnnouncedAsync(caller, destination, Reason, CancellationToken.None).WaitAsync(Limit);
 
+        _output.WriteLine($"answer after 300 ms, key 2 after 1.5 s: caller back in park {outcome.Duration.TotalMilliseconds:F0} ms after the transfer started");
         Assert.Equal(TransferAttemptResult.Rejected, outcome.Result);
         Assert.Equal(AnnouncementDecisionKind.Refused, outcome.Decision!.Kind);
         Assert.Equal((1, 1), (caller.Paused, caller.Resumed));
@@ -122,6 +130,7 @@ public sealed class AnnouncedTransferTests : IClassFixture<TransferServer>, IAsy
         Assert.True(_server.Pbx.DropEventSocketConnections() >= 1);
         TransferOutcome outcome = await transfer.WaitAsync(TimeSpan.FromSeconds(30));
 
+        _output.WriteLine($"event socket dropped during the announcement: caller back in park {outcome.Duration.TotalMilliseconds:F0} ms after the transfer started");
         Assert.Equal(TransferAttemptResult.Failed, outcome.Result);
         Assert.Contains("Event Socket", outcome.Error, StringComparison.Ordinal);
         Assert.True(outcome.Duration < TimeSpan.FromSeconds(30), $"took {outcome.Duration}");
@@ -129,6 +138,24 @@ public sealed class AnnouncedTransferTests : IClassFixture<TransferServer>, IAsy
         Assert.Equal(1, caller.Resumed);
         await _server.AssertCallerAloneInParkAsync(caller, outcome.ConferenceName);
         Assert.Equal(TransferAttemptResult.Failed, Assert.Single(await _server.AttemptsAsync(caller.CallUuid)).Result);
+    }
+
+    [Fact]
+    public async Task A_caller_hanging_up_during_the_announcement_hangs_up_the_human_and_ends_the_conference()
+    {
+        TransferDestination destination = await _server.AddDestinationAsync("3007", Human(AnnouncementResponse.Silent), d => d.AnnounceTimeoutSeconds = 40);
+        TestCaller caller = await _server.PlaceParkedCallerAsync();
+
+        Task<TransferOutcome> transfer = _server.Executor.AnnouncedAsync(caller, destination, Reason, CancellationToken.None);
+        await Wait.UntilAsync(() => _server.Pbx.Channels.Count == 2 && _server.Pbx.Channels.All(c => c.Conference is not null));
+        await _server.Pbx.FindChannel(caller.CallUuid)!.HangupAsync();
+        TransferOutcome outcome = await transfer.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(TransferAttemptResult.Failed, outcome.Result);
+        Assert.True(outcome.CallerHungUp);
+        Assert.Equal(0, caller.Resumed);
+        await Wait.UntilAsync(async () => (await _server.ChannelsAsync()).Count == 0);
+        Assert.Empty(await _server.Esl.ConferenceListAsync(outcome.ConferenceName!, CancellationToken.None));
     }
 
     private static SimulatedExtension Human(AnnouncementResponse response) => new()

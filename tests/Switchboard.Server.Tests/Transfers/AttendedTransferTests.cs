@@ -3,6 +3,7 @@ using Switchboard.Sandbox;
 using Switchboard.Server.Tests.Support;
 using Switchboard.Server.Transfers;
 using Switchboard.Server.Transfers.Execution;
+using Xunit.Abstractions;
 
 namespace Switchboard.Server.Tests.Transfers;
 
@@ -13,8 +14,13 @@ public sealed class AttendedTransferTests : IClassFixture<TransferServer>, IAsyn
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
     private readonly TransferServer _server;
+    private readonly ITestOutputHelper _output;
 
-    public AttendedTransferTests(TransferServer server) => _server = server;
+    public AttendedTransferTests(TransferServer server, ITestOutputHelper output)
+    {
+        _server = server;
+        _output = output;
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -29,6 +35,7 @@ public sealed class AttendedTransferTests : IClassFixture<TransferServer>, IAsyn
 
         TransferOutcome outcome = await _server.Executor.AttendedAsync(caller, destination, CancellationToken.None).WaitAsync(Limit);
 
+        _output.WriteLine($"answered after 600 ms: bridged {outcome.Duration.TotalMilliseconds:F0} ms after the transfer started");
         Assert.Equal(TransferAttemptResult.Success, outcome.Result);
         Assert.Equal(1, outcome.Attempts);
         Assert.True(outcome.Duration >= TimeSpan.FromMilliseconds(550), $"answered after {outcome.Duration}");
@@ -68,6 +75,7 @@ public sealed class AttendedTransferTests : IClassFixture<TransferServer>, IAsyn
 
         TransferOutcome outcome = await _server.Executor.AttendedAsync(caller, destination, CancellationToken.None).WaitAsync(Limit);
 
+        _output.WriteLine($"busy: outcome {outcome.Duration.TotalMilliseconds:F0} ms after the transfer started");
         Assert.Equal(TransferAttemptResult.Busy, outcome.Result);
         Assert.Equal(("USER_BUSY", 486), (outcome.HangupCause, outcome.SipCode));
         Assert.Equal((1, 1), (caller.Paused, caller.Resumed));
@@ -86,6 +94,7 @@ public sealed class AttendedTransferTests : IClassFixture<TransferServer>, IAsyn
 
         TransferOutcome outcome = await _server.Executor.AttendedAsync(caller, destination, CancellationToken.None).WaitAsync(Limit);
 
+        _output.WriteLine($"no answer, ring timeout 2 s: outcome after {outcome.Duration.TotalMilliseconds:F0} ms");
         Assert.Equal(TransferAttemptResult.NoAnswer, outcome.Result);
         Assert.Equal("NO_ANSWER", outcome.HangupCause);
         Assert.InRange(outcome.Duration, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(10));
@@ -102,6 +111,7 @@ public sealed class AttendedTransferTests : IClassFixture<TransferServer>, IAsyn
 
         TransferOutcome outcome = await _server.Executor.AttendedAsync(caller, destination, CancellationToken.None).WaitAsync(Limit);
 
+        _output.WriteLine($"not registered: outcome after {outcome.Duration.TotalMilliseconds:F0} ms");
         Assert.Equal(TransferAttemptResult.Unavailable, outcome.Result);
         Assert.Equal("USER_NOT_REGISTERED", outcome.HangupCause);
         Assert.Equal(1, outcome.Attempts);
@@ -119,6 +129,7 @@ public sealed class AttendedTransferTests : IClassFixture<TransferServer>, IAsyn
 
         TransferOutcome outcome = await _server.Executor.AttendedAsync(caller, destination, CancellationToken.None).WaitAsync(Limit);
 
+        _output.WriteLine($"busy, 2 retries 1 s apart: outcome after {outcome.Duration.TotalMilliseconds:F0} ms");
         Assert.Equal(TransferAttemptResult.Busy, outcome.Result);
         Assert.Equal(3, outcome.Attempts);
         Assert.True(outcome.Duration >= TimeSpan.FromSeconds(1.9), $"took {outcome.Duration}");
@@ -169,6 +180,63 @@ public sealed class AttendedTransferTests : IClassFixture<TransferServer>, IAsyn
         Assert.True(outcome.CallerHungUp);
         Assert.Equal(0, caller.Resumed);
         await Wait.UntilAsync(async () => (await _server.ChannelsAsync()).Count == 0);
+    }
+
+    [Fact]
+    public async Task A_ring_group_is_dialled_through_loopback_in_the_tenant_context_and_bridged()
+    {
+        TransferDestination destination = await _server.AddDestinationAsync(
+            "9100", new SimulatedExtension { AnswerDelay = TimeSpan.FromMilliseconds(200) }, d => (d.DestinationType, d.DestinationContext) = (TransferDestinationType.RingGroup, "default"));
+        TestCaller caller = await _server.PlaceParkedCallerAsync();
+
+        TransferOutcome outcome = await _server.Executor.AttendedAsync(caller, destination, CancellationToken.None).WaitAsync(Limit);
+
+        Assert.Equal(TransferAttemptResult.Success, outcome.Result);
+        SandboxChannel group = _server.Pbx.FindChannel(outcome.HumanLegUuid!)!;
+        Assert.Equal("loopback/9100-a", group.Name);
+        Assert.Equal(caller.CallUuid, group.BridgedTo);
+    }
+
+    [Fact]
+    public async Task An_event_socket_drop_while_the_destination_rings_ends_the_leg_and_the_music()
+    {
+        TransferDestination destination = await _server.AddDestinationAsync(
+            "2008", new SimulatedExtension { Behaviour = ExtensionBehaviour.NoAnswer }, d => d.RingTimeoutSeconds = 30);
+        TestCaller caller = await _server.PlaceParkedCallerAsync();
+        using EventSubscription callerEvents = _server.Esl.Subscribe(caller.CallUuid);
+
+        Task<TransferOutcome> transfer = _server.Executor.AttendedAsync(caller, destination, CancellationToken.None);
+        await Wait.UntilAsync(() => _server.Pbx.Channels.Count == 2);
+        Assert.True(_server.Pbx.DropEventSocketConnections() >= 1);
+        TransferOutcome outcome = await transfer.WaitAsync(TimeSpan.FromSeconds(30));
+
+        _output.WriteLine($"event socket dropped while ringing: outcome after {outcome.Duration.TotalMilliseconds:F0} ms ({outcome.Error})");
+        Assert.Equal(TransferAttemptResult.Failed, outcome.Result);
+        Assert.NotNull(outcome.Error);
+        Assert.True(outcome.Duration < TimeSpan.FromSeconds(25), $"took {outcome.Duration}");
+        Assert.Equal(1, caller.Resumed);
+        await _server.AssertCallerAloneInParkAsync(caller, null);
+        await DrainUntilAsync(callerEvents, e => e.Name == "PLAYBACK_STOP" && e["Playback-File-Path"] == "local_stream://moh");
+        Assert.Equal(TransferAttemptResult.Failed, Assert.Single(await _server.AttemptsAsync(caller.CallUuid)).Result);
+    }
+
+    [Fact]
+    public async Task A_cancelled_transfer_hangs_up_the_ringing_leg_stops_the_music_and_closes_its_attempt()
+    {
+        TransferDestination destination = await _server.AddDestinationAsync(
+            "2009", new SimulatedExtension { Behaviour = ExtensionBehaviour.NoAnswer }, d => d.RingTimeoutSeconds = 30);
+        TestCaller caller = await _server.PlaceParkedCallerAsync();
+        using var cancel = new CancellationTokenSource();
+
+        Task<TransferOutcome> transfer = _server.Executor.AttendedAsync(caller, destination, cancel.Token);
+        await Wait.UntilAsync(() => _server.Pbx.Channels.Count == 2);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => transfer.WaitAsync(TimeSpan.FromSeconds(15)));
+        await _server.AssertCallerAloneInParkAsync(caller, null);
+        TransferAttempt row = Assert.Single(await _server.AttemptsAsync(caller.CallUuid));
+        Assert.Equal(TransferAttemptResult.Failed, row.Result);
+        Assert.NotNull(row.EndedAt);
     }
 
     private static async Task<List<EventSocketEvent>> DrainUntilAsync(EventSubscription events, Func<EventSocketEvent, bool> last)

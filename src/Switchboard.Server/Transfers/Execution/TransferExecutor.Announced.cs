@@ -8,6 +8,7 @@ public sealed partial class TransferExecutor
     private static readonly string[] CallerFlags = ["mute", "moderator"];
 
     private static readonly TimeSpan AnnouncerGrace = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ParkWait = TimeSpan.FromSeconds(5);
 
     private enum Interruption
     {
@@ -76,7 +77,16 @@ public sealed partial class TransferExecutor
 
                     TransferAttempt row = await BeginAttemptAsync(caller, destination, TransferMode.Announced, attempts, conference, ct);
                     humanLeg = Guid.NewGuid().ToString();
-                    (last, decision) = await OfferAsync(esl, caller, destination, target.DialString!, conference, humanLeg, callerMember, reasonSummary, callerLeg, connection, ct);
+                    try
+                    {
+                        (last, decision) = await OfferAsync(esl, caller, destination, target.DialString!, conference, humanLeg, callerMember, reasonSummary, callerLeg, connection, ct);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        await EndAttemptAsync(caller, destination, row, Cancelled(last) with { LegUuid = humanLeg });
+                        throw;
+                    }
+
                     await EndAttemptAsync(caller, destination, row, last);
                     if (last.Result == TransferAttemptResult.Success || decision is not null || last.CallerHungUp || connection.Lost.IsCompleted
                         || attempts >= MaxAttempts(destination) || !ShouldRetry(last))
@@ -267,19 +277,7 @@ public sealed partial class TransferExecutor
     {
         if (memberId is { } id)
         {
-            using var timeout = new CancellationTokenSource(CleanupTimeout, _time);
-            try
-            {
-                await esl.ConferenceHupAsync(conference, id, timeout.Token);
-            }
-            catch (EventSocketCommandException)
-            {
-                // Already left.
-            }
-            catch (Exception ex) when (IsPbxFailure(ex) || ex is OperationCanceledException)
-            {
-                Log.CleanupFailed(_logger, humanLeg, conference, ex);
-            }
+            await CleanupAsync(ct => esl.ConferenceHupAsync(conference, id, ct), humanLeg, conference);
         }
 
         await KillQuietlyAsync(esl, humanLeg);
@@ -296,48 +294,78 @@ public sealed partial class TransferExecutor
         }
 
         using var timeout = new CancellationTokenSource(CleanupTimeout, _time);
-        try
+        while (true)
         {
-            IReadOnlyList<ConferenceMember> members = await esl.ConferenceListAsync(conference, timeout.Token);
-            foreach (ConferenceMember member in members.Where(m => !IsCaller(m)))
+            try
             {
-                await HupQuietlyAsync(esl, conference, member.Id, callUuid, timeout.Token);
+                await EmptyConferenceAsync(esl, callUuid, conference, callerLeg, timeout.Token);
+                return;
             }
-
-            if (members.FirstOrDefault(IsCaller) is { } caller)
+            catch (Exception ex) when ((ex is EventSocketDisconnectedException or TimeoutException) && !timeout.IsCancellationRequested)
             {
-                Task parked = callerLeg.NextParkAsync();
-                await esl.ConferenceKickAsync(conference, caller.Id, timeout.Token);
-                await Task.WhenAny(parked, callerLeg.HungUp).WaitAsync(timeout.Token);
+                // Sent as the connection dropped: again once reconnected.
+                await Task.Delay(CleanupRetryPause, _time, CancellationToken.None);
             }
-
-            members = await esl.ConferenceListAsync(conference, timeout.Token);
-            if (members.Count > 0)
+            catch (Exception ex) when (IsPbxFailure(ex) || ex is OperationCanceledException)
             {
-                Log.StrayMembers(_logger, conference, members.Count, callUuid);
-                foreach (ConferenceMember member in members)
-                {
-                    await HupQuietlyAsync(esl, conference, member.Id, callUuid, timeout.Token);
-                }
+                Log.CleanupFailed(_logger, callUuid, conference, ex);
+                return;
             }
         }
-        catch (Exception ex) when (IsPbxFailure(ex) || ex is OperationCanceledException)
+    }
+
+    private async Task EmptyConferenceAsync(EventSocketClient esl, string callUuid, string conference, LegWatch callerLeg, CancellationToken ct)
+    {
+        IReadOnlyList<ConferenceMember> members = await esl.ConferenceListAsync(conference, ct);
+        foreach (ConferenceMember member in members.Where(m => !IsCaller(m)))
         {
-            Log.CleanupFailed(_logger, callUuid, conference, ex);
+            await HupQuietlyAsync(esl, conference, member.Id, ct);
+        }
+
+        if (members.FirstOrDefault(IsCaller) is { } caller)
+        {
+            Task parked = callerLeg.NextParkAsync();
+            try
+            {
+                await esl.ConferenceKickAsync(conference, caller.Id, ct);
+            }
+            catch (EventSocketCommandException)
+            {
+                // Left meanwhile (hung up).
+            }
+
+            try
+            {
+                await Task.WhenAny(parked, callerLeg.HungUp).WaitAsync(ParkWait, _time, ct);
+            }
+            catch (TimeoutException)
+            {
+                // Its CHANNEL_PARK may have been lost with the connection; the listing below still checks the conference.
+            }
+        }
+
+        members = await esl.ConferenceListAsync(conference, ct);
+        if (members.Count > 0)
+        {
+            Log.StrayMembers(_logger, conference, members.Count, callUuid);
+            foreach (ConferenceMember member in members)
+            {
+                await HupQuietlyAsync(esl, conference, member.Id, ct);
+            }
         }
 
         bool IsCaller(ConferenceMember member) => string.Equals(member.Uuid, callUuid, StringComparison.OrdinalIgnoreCase);
     }
 
-    private async Task HupQuietlyAsync(EventSocketClient esl, string conference, int memberId, string callUuid, CancellationToken ct)
+    private static async Task HupQuietlyAsync(EventSocketClient esl, string conference, int memberId, CancellationToken ct)
     {
         try
         {
             await esl.ConferenceHupAsync(conference, memberId, ct);
         }
-        catch (EventSocketCommandException ex)
+        catch (EventSocketCommandException)
         {
-            Log.CleanupFailed(_logger, callUuid, conference, ex);
+            // Left meanwhile.
         }
     }
 

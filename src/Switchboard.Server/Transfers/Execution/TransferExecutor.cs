@@ -20,6 +20,7 @@ public sealed partial class TransferExecutor
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan HangupEventGrace = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MusicStopGrace = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan CleanupRetryPause = TimeSpan.FromMilliseconds(200);
 
     private readonly PbxConnection _pbx;
     private readonly IAnnouncer _announcer;
@@ -73,8 +74,7 @@ public sealed partial class TransferExecutor
         }
 
         await using LegWatch callerLeg = LegWatch.Start(esl, caller.CallUuid);
-        using var connection = new ConnectionWatch(esl);
-        AttemptResult last = default;
+        AttemptResult last = new(TransferAttemptResult.Failed, null, null, null, null, false, null);
         int attempts = 0;
         bool music = false;
         try
@@ -92,11 +92,19 @@ public sealed partial class TransferExecutor
                 }
 
                 TransferAttempt row = await BeginAttemptAsync(caller, destination, TransferMode.Attended, attempts, null, ct);
-                last = await RingAsync(esl, caller, target.DialString!, destination, "park", null, callerLeg, ct);
-                if (last.Result == TransferAttemptResult.Success)
+                try
                 {
-                    music = false;
-                    last = await BridgeAsync(esl, caller, callerLeg, last, ct);
+                    last = await RingAsync(esl, caller, target.DialString!, destination, "park", null, callerLeg, ct);
+                    if (last.Result == TransferAttemptResult.Success)
+                    {
+                        music = false;
+                        last = await BridgeAsync(esl, caller, callerLeg, last, ct);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    await EndAttemptAsync(caller, destination, row, Cancelled(last));
+                    throw;
                 }
 
                 await EndAttemptAsync(caller, destination, row, last);
@@ -314,37 +322,38 @@ public sealed partial class TransferExecutor
         return tenant.DomainName;
     }
 
-    private async Task KillQuietlyAsync(EventSocketClient esl, string uuid)
-    {
-        using var timeout = new CancellationTokenSource(CleanupTimeout, _time);
-        try
-        {
-            await esl.KillAsync(uuid, null, timeout.Token);
-        }
-        catch (EventSocketCommandException)
-        {
-            // -ERR No such channel!: already gone.
-        }
-        catch (Exception ex) when (IsPbxFailure(ex) || ex is OperationCanceledException)
-        {
-            Log.CleanupFailed(_logger, uuid, null, ex);
-        }
-    }
+    private Task KillQuietlyAsync(EventSocketClient esl, string uuid) =>
+        CleanupAsync(ct => esl.KillAsync(uuid, null, ct), uuid, null);
 
-    private async Task BreakQuietlyAsync(EventSocketClient esl, string uuid)
+    private Task BreakQuietlyAsync(EventSocketClient esl, string uuid) =>
+        CleanupAsync(ct => esl.BreakAsync(uuid, all: true, ct), uuid, null);
+
+    /// <summary>Runs a clean-up command until it is answered: a command sent as the connection drops fails at once,
+    /// and it is sent again (after a short pause) once the client has reconnected, within <see cref="CleanupTimeout"/>.
+    /// A <c>-ERR</c> reply (no such channel or member) means there is nothing left to clean.</summary>
+    private async Task CleanupAsync(Func<CancellationToken, Task> command, string uuid, string? conference)
     {
         using var timeout = new CancellationTokenSource(CleanupTimeout, _time);
-        try
+        while (true)
         {
-            await esl.BreakAsync(uuid, all: true, timeout.Token);
-        }
-        catch (EventSocketCommandException)
-        {
-            // The caller hung up meanwhile.
-        }
-        catch (Exception ex) when (IsPbxFailure(ex) || ex is OperationCanceledException)
-        {
-            Log.CleanupFailed(_logger, uuid, null, ex);
+            try
+            {
+                await command(timeout.Token);
+                return;
+            }
+            catch (EventSocketCommandException)
+            {
+                return;
+            }
+            catch (Exception ex) when ((ex is EventSocketDisconnectedException or TimeoutException) && !timeout.IsCancellationRequested)
+            {
+                await Task.Delay(CleanupRetryPause, _time, CancellationToken.None);
+            }
+            catch (Exception ex) when (IsPbxFailure(ex) || ex is OperationCanceledException)
+            {
+                Log.CleanupFailed(_logger, uuid, conference, ex);
+                return;
+            }
         }
     }
 
@@ -382,6 +391,9 @@ public sealed partial class TransferExecutor
 
     private static bool IsPbxFailure(Exception ex) =>
         ex is EventSocketException or EventSocketCommandException or EventSocketDisconnectedException or TimeoutException;
+
+    private static AttemptResult Cancelled(AttemptResult last) =>
+        last with { Result = TransferAttemptResult.Failed, Cause = null, SipCode = null, Error = "The transfer was cancelled." };
 
     private static AttemptResult CallerGone(string? legUuid) =>
         new(TransferAttemptResult.Failed, null, null, legUuid, "The caller hung up during the transfer.", true, null);
