@@ -49,6 +49,7 @@ public sealed class AnnouncedTransferTests : IClassFixture<TransferServer>, IAsy
         Assert.True(callerMember.CanSpeak && callerMember.CanHear && callerMember.IsModerator, string.Join('|', callerMember.Flags));
         Assert.True(Assert.Single(members, m => m.Uuid == human).CanSpeak);
         Assert.Equal(caller.CallerNumber, _server.Pbx.FindChannel(human)!.CallerIdNumber);
+        Assert.Equal("none", _server.Pbx.FindChannel(human)!.GetVariable("conference_controls"));
         Dictionary<string, string> channels = await _server.ChannelsAsync();
         Assert.Equal(2, channels.Count);
         Assert.Equal("conference", channels[caller.CallUuid]);

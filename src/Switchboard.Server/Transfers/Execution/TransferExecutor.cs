@@ -169,8 +169,17 @@ public sealed partial class TransferExecutor
     {
         legUuid ??= Guid.NewGuid().ToString();
         await using LegWatch leg = LegWatch.Start(esl, legUuid);
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (conference is not null)
+        {
+            // The human's keys answer the announcement; the profile's caller controls would also act on them
+            // (1 = talk volume down in the stock profile). mod_conference reads conference_controls [src, unverified].
+            variables["conference_controls"] = "none";
+        }
+
         var request = new OriginateRequest
         {
+            Variables = variables,
             DialString = dialString,
             Uuid = legUuid,
             CallerIdNumber = caller.CallerNumber,
