@@ -126,6 +126,11 @@ public sealed partial class TransferExecutor
             }
         }
 
+        if (last.Result != TransferAttemptResult.Success && callerLeg.HungUp.IsCompleted)
+        {
+            last = last with { CallerHungUp = true };
+        }
+
         return await FinishAsync(caller, destination, TransferMode.Attended, last, attempts, started, null, null, ct);
     }
 
