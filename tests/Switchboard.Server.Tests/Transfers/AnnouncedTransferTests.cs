@@ -159,6 +159,25 @@ public sealed class AnnouncedTransferTests : IClassFixture<TransferServer>, IAsy
         Assert.Empty(await _server.Esl.ConferenceListAsync(outcome.ConferenceName!, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_transfer_cancelled_during_the_announcement_still_parks_the_caller_and_closes_its_attempt()
+    {
+        TransferDestination destination = await _server.AddDestinationAsync("3008", Human(AnnouncementResponse.Silent), d => d.AnnounceTimeoutSeconds = 40);
+        TestCaller caller = await _server.PlaceParkedCallerAsync();
+        using var cancel = new CancellationTokenSource();
+
+        Task<TransferOutcome> transfer = _server.Executor.AnnouncedAsync(caller, destination, Reason, cancel.Token);
+        await Wait.UntilAsync(() => _server.Pbx.Channels.Count == 2 && _server.Pbx.Channels.All(c => c.Conference is not null));
+        string conference = _server.Pbx.FindChannel(caller.CallUuid)!.Conference!.Value.Name;
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => transfer.WaitAsync(TimeSpan.FromSeconds(30)));
+        await _server.AssertCallerAloneInParkAsync(caller, conference);
+        TransferAttempt row = Assert.Single(await _server.AttemptsAsync(caller.CallUuid));
+        Assert.Equal((TransferAttemptResult.Failed, conference), (row.Result!.Value, row.ConferenceName));
+        Assert.NotNull(row.EndedAt);
+    }
+
     private static SimulatedExtension Human(AnnouncementResponse response) => new()
     {
         AnswerDelay = TimeSpan.FromMilliseconds(300),
