@@ -97,8 +97,10 @@ public sealed partial class TransferExecutor
                     last = await RingAsync(esl, caller, target.DialString!, destination, "park", null, callerLeg, ct);
                     if (last.Result == TransferAttemptResult.Success)
                     {
-                        music = false;
                         last = await BridgeAsync(esl, caller, callerLeg, last, ct);
+
+                        // Never uuid_break a bridged caller; after a failed bridge a break is harmless.
+                        music = last.Result != TransferAttemptResult.Success;
                     }
                 }
                 catch (OperationCanceledException)
@@ -161,6 +163,11 @@ public sealed partial class TransferExecutor
         {
             await KillQuietlyAsync(esl, human);
             return answered with { Result = TransferAttemptResult.Failed, Error = ex.Message };
+        }
+        catch (OperationCanceledException)
+        {
+            await KillQuietlyAsync(esl, human);
+            throw;
         }
     }
 
