@@ -64,8 +64,21 @@ public sealed class AnnouncedTransferTests : IClassFixture<TransferServer>, IAsy
     {
         TransferDestination destination = await _server.AddDestinationAsync("3002", Human(AnnouncementResponse.Refuses));
         TestCaller caller = await _server.PlaceParkedCallerAsync();
+        using EventSubscription events = _server.Esl.Subscribe();
 
         TransferOutcome outcome = await _server.Executor.AnnouncedAsync(caller, destination, Reason, CancellationToken.None).WaitAsync(Limit);
+
+        // The announcement was played on the human's leg only, and the human's key press was its DTMF event.
+        var seen = new List<EventSocketEvent>();
+        while (events.Reader.TryRead(out EventSocketEvent? e))
+        {
+            seen.Add(e);
+        }
+
+        string announcement = new TransferExecutionOptions().AnnouncementSound;
+        Assert.Contains(seen, e => e.Name == "PLAYBACK_START" && e.UniqueId == outcome.HumanLegUuid && e["Playback-File-Path"] == announcement);
+        Assert.DoesNotContain(seen, e => e.Name == "PLAYBACK_START" && e.UniqueId == caller.CallUuid);
+        Assert.Contains(seen, e => e.Name == "DTMF" && e.UniqueId == outcome.HumanLegUuid && e["DTMF-Digit"] == "2");
 
         _output.WriteLine($"answer after 300 ms, key 2 after 1.5 s: caller back in park {outcome.Duration.TotalMilliseconds:F0} ms after the transfer started");
         Assert.Equal(TransferAttemptResult.Rejected, outcome.Result);
