@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Switchboard.Server.Transfers.Execution;
+
+public static class TransfersServiceCollectionExtensions
+{
+    /// <summary>Transfer execution on the PBX: <see cref="TransferExecutor"/> (singleton), the built-in
+    /// <see cref="DtmfAnnouncer"/> unless another <see cref="IAnnouncer"/> is registered first, and
+    /// <see cref="TransferExecutionOptions"/> from section <c>Transfers</c>. Needs telephony and data.</summary>
+    public static IServiceCollection AddTransfers(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<TransferExecutionOptions>().BindConfiguration(TransferExecutionOptions.Section);
+        services.TryAddSingleton<IAnnouncer, DtmfAnnouncer>();
+        services.TryAddSingleton<TransferExecutor>();
+        return services;
+    }
+
+    /// <inheritdoc cref="AddTransfers(IServiceCollection)"/>
+    public static WebApplicationBuilder AddTransfers(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddTransfers();
+        return builder;
+    }
+}
