@@ -3,6 +3,7 @@ using Switchboard.Server.Data;
 using Switchboard.Server.Observability;
 using Switchboard.Server.Security;
 using Switchboard.Server.Telephony;
+using Switchboard.Server.Transfers.Destinations;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -11,6 +12,7 @@ builder.AddData();
 builder.AddSecurity();
 builder.AddTelephony();
 builder.AddCalls();
+builder.AddDestinations();
 
 var app = builder.Build();
 
@@ -22,6 +24,7 @@ app.UseAuthorization();
 app.MapObservability();
 app.MapCalls();
 app.MapTelephony();
+app.MapDestinations();
 
 await app.RunAsync();
 
