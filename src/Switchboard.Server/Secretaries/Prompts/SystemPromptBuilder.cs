@@ -31,7 +31,7 @@ public static class SystemPromptBuilder
     public static string Build(Tenant tenant, Secretary secretary, IEnumerable<TransferDestination> destinations, IReadOnlyCollection<string>? tools = null)
     {
         tools ??= AllTools;
-        string language = string.IsNullOrWhiteSpace(secretary.Language) ? tenant.Language : secretary.Language;
+        string language = CallerPhrases.For(string.IsNullOrWhiteSpace(secretary.Language) ? tenant.Language : secretary.Language).Language;
         Texts t = Texts.For(language);
         string company = string.IsNullOrWhiteSpace(tenant.DisplayName) ? tenant.DomainName : tenant.DisplayName.Trim();
         List<TransferDestination> offered = [.. destinations

@@ -21,7 +21,7 @@ public static class DestinationResolver
         "departamento", "ramal", "area", "pode", "poderia", "ser", "ai", "oi", "ola",
         "i", "want", "would", "like", "to", "speak", "talk", "with", "the", "an", "please", "transfer", "put", "through",
         "connect", "can", "could", "you", "mr", "mrs", "ms", "department", "extension", "of", "from", "in", "need", "my", "is", "hi", "hello",
-        "quiero", "quisiera", "hablar", "con", "el", "la", "los", "las", "un", "del", "necesito", "mi", "yo", "senor", "senora",
+        "quiero", "quisiera", "hablar", "con", "el", "la", "los", "las", "un", "una", "del", "necesito", "mi", "yo", "senor", "senora",
         "pase", "transfiera", "puede", "hola",
     };
 
