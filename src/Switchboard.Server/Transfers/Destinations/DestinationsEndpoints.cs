@@ -74,7 +74,7 @@ public static class DestinationsEndpoints
     private static async Task<IResult> ImportAsync(Guid tenantId, HttpRequest request, DestinationCatalog catalog, string? mode, CancellationToken cancellationToken)
     {
         DestinationImportMode importMode = DestinationImportMode.Upsert;
-        if (mode is not null && !Enum.TryParse(mode, ignoreCase: true, out importMode))
+        if (mode is not null && (!Enum.TryParse(mode, ignoreCase: true, out importMode) || !Enum.IsDefined(importMode) || char.IsAsciiDigit(mode[0])))
         {
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown import mode", detail: $"'{mode}' is not an import mode; use upsert (default) or replace.");
         }
