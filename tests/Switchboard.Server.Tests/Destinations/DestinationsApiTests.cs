@@ -267,6 +267,25 @@ public sealed class DestinationsApiTests(DestinationsApiFixture api) : IClassFix
     }
 
     [Theory, SqliteData, PostgresData]
+    public async Task A_csv_comes_as_the_body_or_as_a_form_file_and_at_most_one_mebibyte(DatabaseProvider provider)
+    {
+        using HttpClient http = await api.ApiAsync(provider);
+        (Guid tenant, _) = await api.CreateTenantAsync(provider);
+        string url = $"/api/tenants/{tenant}/destinations.csv";
+
+        using var form = new MultipartFormDataContent();
+        form.Add(new StringContent("name,destination_type,destination_number\nJeni,extension,1004\n", Encoding.UTF8, "text/csv"), "file", "destinations.csv");
+        HttpResponseMessage uploaded = await http.PostAsync(url, form);
+        Assert.Equal(HttpStatusCode.OK, uploaded.StatusCode);
+        Assert.Equal(new DestinationsEndpoints.ImportSummary(1, 0, 0), await uploaded.Content.ReadFromJsonAsync<DestinationsEndpoints.ImportSummary>());
+
+        string huge = "name,destination_type,destination_number,description\n" + string.Concat(Enumerable.Range(0, 12_000).Select(i => $"D{i},extension,{1000 + (i % 8000)},{new string('x', 80)}\n"));
+        Assert.True(Encoding.UTF8.GetByteCount(huge) > DestinationsEndpoints.MaxCsvBytes);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await http.PostAsync(url, new StringContent(huge, Encoding.UTF8, "text/csv"))).StatusCode);
+        Assert.Single((await http.GetFromJsonAsync<DestinationView[]>($"/api/tenants/{tenant}/destinations"))!);
+    }
+
+    [Theory, SqliteData, PostgresData]
     public async Task Csv_import_upserts_by_name_moves_the_default_and_replace_deletes_the_rest(DatabaseProvider provider)
     {
         using HttpClient http = await api.ApiAsync(provider);

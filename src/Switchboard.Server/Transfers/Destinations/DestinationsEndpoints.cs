@@ -84,7 +84,7 @@ public static class DestinationsEndpoints
             return TooLarge();
         }
 
-        Stream body = request.Body;
+        string? text;
         if (request.HasFormContentType)
         {
             IFormCollection form = await request.ReadFormAsync(cancellationToken);
@@ -93,31 +93,18 @@ public static class DestinationsEndpoints
                 return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "No CSV file", detail: "Send the CSV as the request body (text/csv) or as a file in a multipart form.");
             }
 
-            if (form.Files[0].Length > MaxCsvBytes)
-            {
-                return TooLarge();
-            }
-
-            body = form.Files[0].OpenReadStream();
+            await using Stream file = form.Files[0].OpenReadStream();
+            text = await ReadLimitedAsync(file, cancellationToken);
+        }
+        else
+        {
+            // The request body belongs to the server: read, not disposed.
+            text = await ReadLimitedAsync(request.Body, cancellationToken);
         }
 
-        string text;
-        await using (body)
+        if (text is null)
         {
-            using var limited = new MemoryStream();
-            var buffer = new byte[16 * 1024];
-            int read;
-            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                if (limited.Length + read > MaxCsvBytes)
-                {
-                    return TooLarge();
-                }
-
-                await limited.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-            }
-
-            text = Encoding.UTF8.GetString(limited.GetBuffer(), 0, (int)limited.Length);
+            return TooLarge();
         }
 
         return await catalog.ImportCsvAsync(text, importMode, cancellationToken) switch
@@ -132,6 +119,25 @@ public static class DestinationsEndpoints
                 extensions: new Dictionary<string, object?> { ["rows"] = rejected.Rows }),
             _ => throw new InvalidOperationException("Unexpected import result."),
         };
+    }
+
+    /// <summary>The stream as UTF-8 text, or null when it holds more than <see cref="MaxCsvBytes"/>.</summary>
+    private static async Task<string?> ReadLimitedAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        using var buffered = new MemoryStream();
+        byte[] buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (buffered.Length + read > MaxCsvBytes)
+            {
+                return null;
+            }
+
+            await buffered.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+
+        return Encoding.UTF8.GetString(buffered.GetBuffer(), 0, (int)buffered.Length);
     }
 
     private static IResult Failure(DestinationChange change, Guid id) => change switch
