@@ -110,6 +110,24 @@ public sealed class CallerPhrasesTests
         Assert.Equal("¿Con quién desea hablar: Ana Lima o Ana Souza?", CallerPhrases.Spanish.WhichOne(candidates[..2]));
     }
 
+    [Fact]
+    public void Each_resolution_has_something_to_say()
+    {
+        TimeZoneInfo saoPaulo = Switchboard.Server.Transfers.Destinations.DestinationResolver.FindTimeZone("America/Sao_Paulo");
+        var evening = new DateTimeOffset(2026, 11, 18, 21, 30, 0, TimeSpan.Zero);   // Wednesday 18:30 in São Paulo
+        List<TransferDestination> seed = DestinationSamples.Seed();
+        CallerPhrases pt = CallerPhrases.PortugueseBrazil;
+        string Say(string text) => pt.ForResolution(Switchboard.Server.Transfers.Destinations.DestinationResolver.Resolve(text, seed, saoPaulo, evening), saoPaulo, evening);
+
+        Assert.Equal("Vou transferir você para Suporte Técnico do Suporte. Um momento...", Say("suporte"));
+        Assert.Equal("Jeni não está atendendo neste horário. O atendimento volta amanhã às 08:00.", Say("jeni"));
+        Assert.Equal("Atendimento não está atendendo neste horário. O atendimento volta amanhã às 08:00.", Say("alguém"));
+        Assert.Equal("Não encontrei esse contato. Posso transferir para o atendimento geral?", Say("contabilidade"));
+        seed.Add(DestinationSamples.Person("Ana Lima"));
+        seed.Add(DestinationSamples.Person("Ana Souza"));
+        Assert.Equal("Com quem você gostaria de falar: Ana Lima ou Ana Souza?", Say("ana"));
+    }
+
     private static string DestinationWordsOf(TransferAttemptResult result) =>
         Switchboard.Server.Transfers.Destinations.DestinationWords.Text(result);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Switchboard.Server.Transfers;
+using Switchboard.Server.Transfers.Destinations;
 
 namespace Switchboard.Server.Secretaries.Prompts;
 
@@ -95,6 +96,23 @@ public sealed partial class CallerPhrases
         };
         return Fill(_table.OutsideHoursUntil, name, when);
     }
+
+    /// <summary>
+    /// What to tell the caller about a <see cref="DestinationResolution"/>: the transfer announcement (match or
+    /// default), the question back (ambiguous), when the destination opens (outside hours, in
+    /// <paramref name="timeZone"/>), or that no such contact exists.
+    /// </summary>
+    public string ForResolution(DestinationResolution resolution, TimeZoneInfo timeZone, DateTimeOffset now) => resolution switch
+    {
+        DestinationResolution.Match match => TransferAnnouncement(match.Destination),
+        DestinationResolution.Default fallback => TransferAnnouncement(fallback.Destination),
+        DestinationResolution.Ambiguous ambiguous => WhichOne(ambiguous.Candidates),
+        DestinationResolution.OutsideHours outside => OutsideHours(
+            outside.Destination,
+            outside.NextOpening is { } opening ? TimeZoneInfo.ConvertTime(opening, timeZone).DateTime : null,
+            TimeZoneInfo.ConvertTime(now, timeZone).DateTime),
+        _ => DestinationNotFound,
+    };
 
     /// <summary>
     /// The status for a seed word: success, busy, no_answer, unavailable, rejected, failed or outside_hours
