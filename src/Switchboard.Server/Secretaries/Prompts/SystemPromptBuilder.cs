@@ -16,12 +16,13 @@ public static class SystemPromptBuilder
 {
     public const string TransferCall = "transfer_call";
     public const string TakeMessage = "take_message";
+    public const string CreateTicket = "create_ticket";
     public const string EndCall = "end_call";
     public const string LookupCustomer = "lookup_customer";
     public const string CheckAppointment = "check_appointment";
 
-    /// <summary>Every tool the prompt knows rules for, in prompt order.</summary>
-    public static IReadOnlyList<string> AllTools { get; } = [TransferCall, TakeMessage, EndCall, LookupCustomer, CheckAppointment];
+    /// <summary>Every tool the prompt knows rules for, in prompt order (the names of <c>Tools.ToolNames</c>).</summary>
+    public static IReadOnlyList<string> AllTools { get; } = [TransferCall, TakeMessage, CreateTicket, EndCall, LookupCustomer, CheckAppointment];
 
     /// <summary>
     /// Builds the prompt in the secretary's language (else the tenant's; pt-BR, en-US or es, others pt-BR).
@@ -203,6 +204,7 @@ public static class SystemPromptBuilder
             {
                 [TransferCall] = "transfere a ligação para um destino da tabela acima; passe o nome ou o apelido do destino. Se houver dúvida entre dois destinos, pergunte ao cliente antes.",
                 [TakeMessage] = "quando ninguém puder atender ou o cliente quiser deixar recado, pergunte o nome, o telefone para retorno e o recado, confirme os dados com o cliente e chame a função. Diga ao cliente o número de protocolo que ela devolver.",
+                [CreateTicket] = "abre um chamado para a equipe resolver um pedido ou problema (por exemplo, quando o destino não atende e a regra dele é abrir chamado); resuma o pedido com as palavras do cliente e diga a ele o número de protocolo que a função devolver.",
                 [EndCall] = "quando o cliente se despedir ou não precisar de mais nada, despeça-se e chame a função para encerrar a ligação.",
                 [LookupCustomer] = "consulta o cadastro do cliente pelo telefone ou documento quando isso ajudar no atendimento; não revele dados cadastrais a quem não confirmou a identidade.",
                 [CheckAppointment] = "consulta agendamentos e horários marcados quando o cliente perguntar; nunca invente datas ou horários.",
@@ -234,6 +236,7 @@ public static class SystemPromptBuilder
             {
                 [TransferCall] = "transfers the call to a destination in the table above; pass the destination's name or alias. If two destinations could fit, ask the caller first.",
                 [TakeMessage] = "when nobody can answer or the caller wants to leave a message, ask for their name, a callback number and the message, confirm them with the caller and call the function. Tell the caller the ticket number it returns.",
+                [CreateTicket] = "opens a ticket for the team to handle a request or problem (for example when the destination does not answer and its rule is to open a ticket); summarise the request in the caller's words and tell the caller the ticket number it returns.",
                 [EndCall] = "when the caller says goodbye or needs nothing else, say goodbye and call the function to end the call.",
                 [LookupCustomer] = "looks up the caller's record by phone number or document when that helps; never reveal record details to someone who has not confirmed their identity.",
                 [CheckAppointment] = "looks up appointments and booked times when the caller asks; never make up dates or times.",
@@ -265,6 +268,7 @@ public static class SystemPromptBuilder
             {
                 [TransferCall] = "transfiere la llamada a un destino de la tabla anterior; indique el nombre o el alias del destino. Si hay duda entre dos destinos, pregunte antes al cliente.",
                 [TakeMessage] = "cuando nadie pueda atender o el cliente quiera dejar un mensaje, pida su nombre, un teléfono de contacto y el mensaje, confírmelos con el cliente y llame a la función. Dígale al cliente el número de ticket que devuelva.",
+                [CreateTicket] = "abre un ticket para que el equipo atienda una solicitud o un problema (por ejemplo, cuando el destino no contesta y su regla es abrir un ticket); resuma la solicitud con las palabras del cliente y dígale el número de ticket que devuelva.",
                 [EndCall] = "cuando el cliente se despida o no necesite nada más, despídase y llame a la función para terminar la llamada.",
                 [LookupCustomer] = "consulta el registro del cliente por teléfono o documento cuando ayude a atenderlo; no revele datos a quien no haya confirmado su identidad.",
                 [CheckAppointment] = "consulta citas y horarios reservados cuando el cliente pregunte; nunca invente fechas u horarios.",
