@@ -3,12 +3,14 @@ using Switchboard.Server.Data;
 using Switchboard.Server.Observability;
 using Switchboard.Server.Security;
 using Switchboard.Server.Telephony;
+using Switchboard.Server.Tools;
 using Switchboard.Server.Transfers.Destinations;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddObservability();
 builder.AddData();
+builder.AddTools();
 builder.AddSecurity();
 builder.AddTelephony();
 builder.AddCalls();

@@ -70,13 +70,41 @@ public sealed partial class CallSession : IAsyncDisposable
 
     public FilePlayback Playback { get; }
 
+    /// <summary>Language the caller is served in (the secretary's), e.g. <c>pt-BR</c>.</summary>
+    public string Language { get; init; } = "pt-BR";
+
+    /// <summary>The call's conversation record; null only in tests that run a bare session.</summary>
+    public ConversationRecorder? Recorder { get; init; }
+
+    /// <summary>What the conversation achieved, when something decided it (a ticket, a transfer).</summary>
+    public ConversationOutcome? OutcomeHint { get; private set; }
+
+    /// <summary>Notes what the call achieved; the first decisive outcome wins over later ones except a transfer.</summary>
+    public void SetOutcome(ConversationOutcome outcome)
+    {
+        if (OutcomeHint is null || outcome == ConversationOutcome.Transferred)
+        {
+            OutcomeHint = outcome;
+        }
+    }
+
+    /// <summary>Records why the call ends (when nothing else did first), e.g. <c>end_call</c>.</summary>
+    public void EndedBy(string reason) => Interlocked.CompareExchange(ref _endReason, reason, null);
+
+    /// <summary>Hangs the caller up through ESL (<c>uuid_kill … NORMAL_CLEARING</c>).</summary>
+    public Task HangUpAsync(CancellationToken cancellationToken) =>
+        _esl.KillAsync(CallUuid, HangupCause.NormalClearing, cancellationToken);
+
     /// <summary>Caller frames of 20 ms received from FreeSWITCH.</summary>
     public long FramesReceived => Interlocked.Read(ref _framesReceived);
 
     private long _framesReceived;
 
-    /// <summary>Why the session ended: the hangup cause when the PBX reported one, else what ended the stream.</summary>
-    public string? EndReason => _hangupCause is null ? _endReason : "hangup:" + _hangupCause;
+    /// <summary>
+    /// Why the session ended: what the conversation decided (end_call, idle_timeout), else the hangup cause when the
+    /// PBX reported one, else what ended the stream.
+    /// </summary>
+    public string? EndReason => _endReason is "end_call" or "idle_timeout" || _hangupCause is null ? _endReason : "hangup:" + _hangupCause;
 
     private string? _hangupCause;
 

@@ -41,4 +41,10 @@ public sealed class CallsOptions
 
     /// <summary>Longest call a session keeps open before it says goodbye and ends.</summary>
     public TimeSpan MaxCallDuration { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Media test mode: secretaries on the local provider answer with a chime and repeat what the caller says,
+    /// which checks a new installation's audio path both ways (like FreeSWITCH's echo test extension).
+    /// </summary>
+    public bool EchoTest { get; set; }
 }

@@ -11,6 +11,11 @@ public static class CallsServiceCollectionExtensions
         builder.Services.AddOptions<CallsOptions>().BindConfiguration(CallsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<CallRegistry>();
         builder.Services.AddSingleton<VoiceAgentFactory>();
+        builder.Services.AddSingleton<CallToolDispatcher>();
+        builder.Services.AddSingleton<SpeechVoices>();
+        builder.Services.AddSingleton(services => new PhrasePlayer(
+            services.GetRequiredService<SpeechVoices>().For,
+            services.GetRequiredService<ILogger<PhrasePlayer>>()));
         builder.Services.AddSingleton(services =>
         {
             CallsOptions options = services.GetRequiredService<IOptions<CallsOptions>>().Value;

@@ -33,6 +33,7 @@ public sealed class GreetingEchoAgent : ICallAgent
     private byte[]? _capture;
     private int _captureBytes;
     private CallSession? _session;
+    private bool _cutThisUtterance;
 
     public GreetingEchoAgent(int sampleRate)
     {
@@ -56,10 +57,19 @@ public sealed class GreetingEchoAgent : ICallAgent
         VadEvent vadEvent = _vad.Process(Pcm16.AsSamples(frame));
         if (vadEvent == VadEvent.SpeechStarted)
         {
-            if (_session?.Playback.IsPlaying == true)
-            {
-                _bargeIns.Writer.TryWrite(true);
-            }
+            _cutThisUtterance = false;
+        }
+
+        // The caller speaking while the agent plays is a barge-in, also when the agent started over speech
+        // already under way (the greeting of a caller who talks from the first moment).
+        if (_vad.IsSpeaking && !_cutThisUtterance && _session?.Playback.IsPlaying == true)
+        {
+            _cutThisUtterance = true;
+            _bargeIns.Writer.TryWrite(true);
+        }
+
+        if (vadEvent == VadEvent.SpeechStarted)
+        {
 
             _capture ??= ArrayPool<byte>.Shared.Rent(_maxUtteranceBytes);
             _captureBytes = 0;

@@ -28,7 +28,8 @@ public static class MediaStreamEndpoint
         IOptions<CallsOptions> options,
         TimeProvider time,
         ILoggerFactory loggers,
-        IHostApplicationLifetime lifetime)
+        IHostApplicationLifetime lifetime,
+        IServiceScopeFactory scopes)
     {
         ILogger logger = loggers.CreateLogger("Switchboard.Server.Calls.MediaStream");
         if (!context.WebSockets.IsWebSocketRequest)
@@ -91,8 +92,14 @@ public static class MediaStreamEndpoint
             return;
         }
 
-        ICallAgent agent = await agents.CreateAsync(domainUuid, metadata, context.RequestAborted);
-        await using var session = new CallSession(domainUuid, metadata, socket, pbx.Client, agent, settings, metrics, time, logger);
+        CallAgentSetup setup = await agents.CreateAsync(domainUuid, metadata, context.RequestAborted);
+        ICallAgent agent = setup.Agent;
+        await using var recorder = new ConversationRecorder(scopes, domainUuid, setup.Secretary?.Id, metadata, metrics, time, logger);
+        await using var session = new CallSession(domainUuid, metadata, socket, pbx.Client, agent, settings, metrics, time, logger)
+        {
+            Language = setup.Secretary?.Language ?? tenant!.Language,
+            Recorder = recorder,
+        };
         if (!registry.TryAdd(session))
         {
             await RefuseAsync(socket, WebSocketCloseStatus.PolicyViolation, "duplicate_call", "call already has a stream", metrics, logger, domainUuid, callUuid);
@@ -104,12 +111,22 @@ public static class MediaStreamEndpoint
         Log.SessionStarted(logger, callUuid, domainUuid, metadata.CallerIdNumber ?? "");
         try
         {
+            recorder.Start(setup.Mode, setup.Provider);
+            foreach ((string label, string why) in setup.Skipped)
+            {
+                recorder.AddTurn(ConversationSpeaker.System, $"{label} skipped: {why}", recorder.StartedAt, recorder.StartedAt);
+            }
+
             await session.RunAsync(lifetime.ApplicationStopping);
         }
         finally
         {
             registry.Remove(session);
-            metrics.CallEnded(tenantLabel, agent is VoiceAgentBridge { FallbackReason: null } bridge ? bridge.Provider : "echo", session.EndReason ?? "ended");
+            string provider = agent is VoiceAgentBridge { OnLastResort: false } bridge ? bridge.Provider : "echo";
+            metrics.CallEnded(tenantLabel, provider, session.EndReason ?? "ended");
+            ConversationOutcome outcome = session.OutcomeHint
+                ?? (agent is VoiceAgentBridge { OnLastResort: true } ? ConversationOutcome.Failed : ConversationOutcome.Completed);
+            await recorder.FinishAsync(outcome, session.EndReason ?? "ended", session.FramesReceived / 50.0, session.Playback.TotalSentMilliseconds / 1000.0);
             Log.SessionEnded(logger, callUuid, domainUuid, session.EndReason ?? "ended", session.FramesReceived);
         }
     }

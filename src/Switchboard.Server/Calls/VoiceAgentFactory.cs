@@ -1,35 +1,47 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Switchboard.Protocols.Realtime;
 using Switchboard.Protocols.Realtime.ElevenLabs;
 using Switchboard.Protocols.Realtime.Gemini;
+using Switchboard.Protocols.Realtime.Local;
 using Switchboard.Protocols.Realtime.OpenAi;
+using Switchboard.Protocols.Realtime.Pipeline;
 using Switchboard.Server.Data;
+using Switchboard.Server.Observability;
 using Switchboard.Server.Secretaries;
 using Switchboard.Server.Tenancy;
+using Switchboard.Server.Transfers;
 
 namespace Switchboard.Server.Calls;
 
 /// <summary>
-/// Chooses who talks to a call from the secretary's configuration: its provider's voice agent when one
-/// is configured and enabled, otherwise the built-in greeting/echo agent. Provider settings are the
-/// provider row's JSON (<c>endpoint</c>, <c>model</c>, <c>voice</c>, other keys passed through as options);
-/// the API key is its encrypted secret <c>api_key</c>.
+/// Chooses who talks to a call from the secretary's configuration. The secretary's provider and its fallback
+/// provider become <see cref="AgentPlan"/>s in the order its processing mode gives (a provider over its monthly
+/// budget is skipped), served through one <see cref="VoiceAgentBridge"/>; the built-in agent is the last resort.
+/// Provider settings are the provider row's JSON (<c>endpoint</c>, <c>model</c>, <c>voice</c>, other keys passed
+/// through as options); the API key is its encrypted secret <c>api_key</c>.
 /// </summary>
 public sealed partial class VoiceAgentFactory(
     IServiceScopeFactory scopes,
     ProviderSecrets secrets,
+    PhrasePlayer phrases,
+    SpeechVoices voices,
+    CallToolDispatcher tools,
+    IOptions<CallsOptions> callOptions,
+    SwitchboardMetrics metrics,
     ILoggerFactory loggers,
-    TimeProvider time)
+    TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) };
 
-    public async Task<ICallAgent> CreateAsync(Guid tenantId, StreamMetadata metadata, CancellationToken cancellationToken)
+    public async Task<CallAgentSetup> CreateAsync(Guid tenantId, StreamMetadata metadata, CancellationToken cancellationToken)
     {
         var fallback = new GreetingEchoAgent(metadata.SampleRate);
         if (metadata.SecretaryId is not { } secretaryId)
         {
-            return fallback;
+            return new CallAgentSetup(fallback, null, ProcessingMode.Auto, null, []);
         }
 
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
@@ -37,25 +49,137 @@ public sealed partial class VoiceAgentFactory(
         SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
         Secretary? secretary = await db.Secretaries.AsNoTracking()
             .Include(s => s.Provider)
+            .Include(s => s.FallbackProvider)
             .FirstOrDefaultAsync(s => s.Id == secretaryId && s.Enabled, cancellationToken);
-        AiProvider? provider = secretary?.Provider;
-        if (secretary is null || provider is not { Enabled: true })
+        if (secretary is null)
         {
-            return fallback;
+            return new CallAgentSetup(fallback, null, ProcessingMode.Auto, null, []);
         }
 
-        IVoiceAgent? agent = provider.Type switch
+        if (callOptions.Value.EchoTest && secretary.Provider is { Type: AiProviderType.Local })
         {
-            AiProviderType.OpenAiRealtime => new OpenAiRealtimeAgent(loggers.CreateLogger<OpenAiRealtimeAgent>(), time),
-            AiProviderType.GeminiLive => new GeminiLiveAgent(loggers.CreateLogger<GeminiLiveAgent>(), time),
-            AiProviderType.ElevenLabs => new ElevenLabsAgent(httpClient: null, time, loggers.CreateLogger<ElevenLabsAgent>()),
-            _ => null,
+            return new CallAgentSetup(fallback, secretary, ProcessingMode.TurnBased, AiProviderType.Local, []);
+        }
+
+        Tenant? tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        List<TransferDestination> destinations = await db.TransferDestinations.AsNoTracking()
+            .Where(d => d.Enabled && (d.SecretaryId == null || d.SecretaryId == secretaryId))
+            .OrderBy(d => d.Priority).ThenBy(d => d.Name)
+            .ToListAsync(cancellationToken);
+
+        var skipped = new List<(string Label, string Reason)>();
+        var plans = new List<AgentPlan>();
+        foreach (AiProvider? provider in Ordered(secretary))
+        {
+            if (provider is not { Enabled: true })
+            {
+                continue;
+            }
+
+            if (provider.Type == AiProviderType.Local)
+            {
+                continue;
+            }
+
+            if (provider.BudgetMonthlyUsd is { } budget && provider.SpentThisMonthUsd >= budget)
+            {
+                skipped.Add((ConversationRecorder.Label(ModeOf(provider.Type), provider.Type), "over_budget"));
+                continue;
+            }
+
+            AgentPlan? plan = Plan(secretary, provider, metadata);
+            if (plan is not null)
+            {
+                plans.Add(plan);
+            }
+        }
+
+        // The local offline agent is always the last plan: menu, typed text, take a message. Never silence.
+        plans.Add(LocalPlan(secretary, tenant, destinations, metadata));
+
+        string? greeting = string.IsNullOrWhiteSpace(secretary.Greeting) ? null : $"Greet the caller with exactly: {secretary.Greeting}";
+        var limits = new BridgeLimits(TimeSpan.FromMilliseconds(secretary.VadMinSpeechMs), TimeSpan.FromSeconds(secretary.IdleTimeoutSeconds));
+        var bridge = new VoiceAgentBridge(plans, greeting, fallback, tools.RunAsync, phrases.SpeakAsync, limits, metrics, time, loggers.CreateLogger<VoiceAgentBridge>());
+        return new CallAgentSetup(bridge, secretary, plans[0].Mode, plans[0].Provider?.Type, skipped);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    /// <summary>
+    /// The offline agent: greets, reads a menu of the secretary's destinations (keys 1–8, 9 leaves a message),
+    /// understands typed text by keywords, and takes messages; speaks with eSpeak NG.
+    /// </summary>
+    private AgentPlan LocalPlan(Secretary secretary, Tenant? tenant, List<TransferDestination> destinations, StreamMetadata metadata)
+    {
+        var menu = new List<LocalMenuEntry>();
+        char digit = '1';
+        foreach (TransferDestination destination in destinations)
+        {
+            if (digit > '8')
+            {
+                break;
+            }
+
+            List<string> keywords = [.. destination.Aliases];
+            if (!string.IsNullOrWhiteSpace(destination.Department))
+            {
+                keywords.Add(destination.Department);
+            }
+
+            if (!string.IsNullOrWhiteSpace(destination.Role))
+            {
+                keywords.Add(destination.Role);
+            }
+
+            menu.Add(new LocalMenuEntry(digit++, destination.Name, keywords));
+        }
+
+        var script = new LocalAgentScript
+        {
+            Language = LocalPhrases.For(secretary.Language) is null ? "pt-BR" : secretary.Language,
+            CompanyName = tenant?.DisplayName ?? "",
+            Greeting = string.IsNullOrWhiteSpace(secretary.Greeting) ? null : secretary.Greeting,
+            Menu = menu,
         };
-        if (agent is null)
+        var options = new LocalAgentOptions
         {
-            return fallback;
-        }
+            IdleTimeout = TimeSpan.FromSeconds(Math.Clamp(secretary.IdleTimeoutSeconds, 5, 120)),
+            VadMinSpeech = TimeSpan.FromMilliseconds(secretary.VadMinSpeechMs),
+        };
+        var settings = new VoiceAgentSettings
+        {
+            Instructions = secretary.Prompt,
+            Language = script.Language,
+            CallSampleRate = metadata.SampleRate,
+        };
+        AiProvider? local = secretary.Provider is { Type: AiProviderType.Local } own ? own : secretary.FallbackProvider is { Type: AiProviderType.Local } second ? second : null;
+        return new AgentPlan(
+            ProcessingMode.TurnBased,
+            local,
+            () => new LocalAgent(script, voices.For(script.Language, metadata.SampleRate), time, loggers.CreateLogger<LocalAgent>(), options),
+            settings,
+            ConnectTimeout);
+    }
 
+    /// <summary>The secretary's providers in the order its processing mode tries them.</summary>
+    private static IEnumerable<AiProvider?> Ordered(Secretary secretary)
+    {
+        AiProvider? main = secretary.Provider;
+        AiProvider? second = secretary.FallbackProvider;
+        bool mainIsRealtime = main is not null && ModeOf(main.Type) == ProcessingMode.Realtime;
+        return secretary.ProcessingMode switch
+        {
+            // Turn by turn first: a realtime provider only serves as the fallback.
+            ProcessingMode.TurnBased when mainIsRealtime && second is not null => [second, main],
+            _ => [main, second],
+        };
+    }
+
+    private static ProcessingMode ModeOf(AiProviderType type) =>
+        type is AiProviderType.Pipeline or AiProviderType.Local ? ProcessingMode.TurnBased : ProcessingMode.Realtime;
+
+    private AgentPlan? Plan(Secretary secretary, AiProvider provider, StreamMetadata metadata)
+    {
         Dictionary<string, string> options;
         Uri? endpointUri = null;
         try
@@ -68,10 +192,15 @@ public sealed partial class VoiceAgentFactory(
         }
         catch (Exception ex) when (ex is JsonException or UriFormatException)
         {
-            // A provider row an operator got wrong must not cost the call its voice: the built-in agent answers.
+            // A provider row an operator got wrong must not cost the call its voice: the next plan answers.
             Log.BadProviderSettings(loggers.CreateLogger<VoiceAgentFactory>(), provider.Id, metadata.CallUuid, ex);
-            await agent.DisposeAsync();
-            return fallback;
+            return null;
+        }
+
+        if (secretary.VadMinSpeechMs > 0 && provider.Type == AiProviderType.OpenAiRealtime)
+        {
+            // The call decides barge-in after the minimum speech (a cough is not one): the server must not cancel on its own.
+            options.TryAdd("interrupt_response", "false");
         }
 
         Dictionary<string, string> keys = string.IsNullOrEmpty(provider.ProtectedSecrets) ? [] : secrets.Unprotect(provider.ProtectedSecrets);
@@ -87,9 +216,68 @@ public sealed partial class VoiceAgentFactory(
             VadThreshold = secretary.VadThreshold,
             VadSilenceMilliseconds = secretary.VadSilenceMs,
             Options = options,
+            Tools = tools.DefinitionsFor(secretary.Tools, secretary.Language),
         };
-        string? greeting = string.IsNullOrWhiteSpace(secretary.Greeting) ? null : $"Greet the caller with exactly: {secretary.Greeting}";
-        return new VoiceAgentBridge(agent, settings, greeting, ConnectTimeout, fallback, time, loggers.CreateLogger<VoiceAgentBridge>());
+
+        Func<IVoiceAgent>? create = provider.Type switch
+        {
+            AiProviderType.OpenAiRealtime => () => new OpenAiRealtimeAgent(loggers.CreateLogger<OpenAiRealtimeAgent>(), time),
+            AiProviderType.GeminiLive => () => new GeminiLiveAgent(loggers.CreateLogger<GeminiLiveAgent>(), time),
+            AiProviderType.ElevenLabs => () => new ElevenLabsAgent(httpClient: null, time, loggers.CreateLogger<ElevenLabsAgent>()),
+            AiProviderType.Pipeline => () => CreatePipeline(settings, options, keys),
+            _ => null,
+        };
+        return create is null ? null : new AgentPlan(ModeOf(provider.Type), provider, create, settings, ConnectTimeout);
+    }
+
+    /// <summary>
+    /// STT → LLM → TTS from the provider row: <c>stt_endpoint</c>/<c>stt_model</c> with secret <c>stt_api_key</c>
+    /// (Deepgram), <c>llm_base_url</c>/<c>model</c> with secret <c>api_key</c> (any OpenAI-compatible server),
+    /// <c>tts</c> = openai | elevenlabs | piper with <c>tts_base_url</c>/<c>tts_voice</c>/<c>tts_model</c> and secret
+    /// <c>tts_api_key</c>.
+    /// </summary>
+    private PipelineAgent CreatePipeline(VoiceAgentSettings settings, Dictionary<string, string> options, Dictionary<string, string> keys)
+    {
+        var stt = new DeepgramOptions
+        {
+            Endpoint = options.TryGetValue("stt_endpoint", out string? sttEndpoint) ? new Uri(sttEndpoint) : DeepgramOptions.PublicEndpoint,
+            ApiKey = keys.GetValueOrDefault("stt_api_key") ?? "",
+            Model = options.GetValueOrDefault("stt_model") ?? "nova-3",
+            Language = options.GetValueOrDefault("stt_language") ?? settings.Language,
+            SampleRate = settings.CallSampleRate,
+            EndpointingMilliseconds = settings.VadSilenceMilliseconds,
+        };
+        var chat = new ChatCompletionsClient(_http, new ChatCompletionsOptions
+        {
+            BaseUrl = options.TryGetValue("llm_base_url", out string? llm) ? new Uri(llm) : ChatCompletionsOptions.OpenAiBaseUrl,
+            ApiKey = keys.GetValueOrDefault("api_key"),
+            Model = settings.Model ?? "gpt-4o-mini",
+        });
+        Uri? ttsBase = options.TryGetValue("tts_base_url", out string? ttsUrl) ? new Uri(ttsUrl) : null;
+        string ttsKey = keys.GetValueOrDefault("tts_api_key") ?? keys.GetValueOrDefault("api_key") ?? "";
+        ITextToSpeech tts = options.GetValueOrDefault("tts") switch
+        {
+            "elevenlabs" => new ElevenLabsTextToSpeech(_http, new ElevenLabsTtsOptions
+            {
+                BaseUrl = ttsBase ?? new Uri("https://api.elevenlabs.io/v1/"),
+                ApiKey = ttsKey,
+                VoiceId = options.GetValueOrDefault("tts_voice") ?? "",
+                Model = options.GetValueOrDefault("tts_model") ?? "eleven_flash_v2_5",
+            }, settings.CallSampleRate),
+            "piper" => new PiperTextToSpeech(_http, new PiperTtsOptions
+            {
+                BaseUrl = ttsBase ?? new Uri("http://localhost:5000/"),
+                Voice = options.GetValueOrDefault("tts_voice"),
+            }, settings.CallSampleRate),
+            _ => new OpenAiTextToSpeech(_http, new OpenAiTtsOptions
+            {
+                BaseUrl = ttsBase ?? ChatCompletionsOptions.OpenAiBaseUrl,
+                ApiKey = ttsKey,
+                Model = options.GetValueOrDefault("tts_model") ?? "gpt-4o-mini-tts",
+                Voice = options.GetValueOrDefault("tts_voice") ?? settings.Voice ?? "marin",
+            }, settings.CallSampleRate),
+        };
+        return new PipelineAgent(stt, chat, tts, time);
     }
 
     private static Dictionary<string, string> ReadSettings(string json)
@@ -114,7 +302,20 @@ public sealed partial class VoiceAgentFactory(
 
     private static partial class Log
     {
-        [LoggerMessage(2041, LogLevel.Error, "Provider {ProviderId} has unusable settings; call {CallId} uses the built-in agent")]
+        [LoggerMessage(2041, LogLevel.Error, "Provider {ProviderId} has unusable settings; call {CallId} goes on without it")]
         public static partial void BadProviderSettings(ILogger logger, Guid providerId, string callId, Exception exception);
     }
 }
+
+/// <summary>Who serves a call, and what the conversation record starts with.</summary>
+/// <param name="Agent">Talks to the caller.</param>
+/// <param name="Secretary">The secretary of the extension called, if enabled.</param>
+/// <param name="Mode">Mode of the first plan.</param>
+/// <param name="Provider">Provider of the first plan (null: built-in agent).</param>
+/// <param name="Skipped">Providers passed over before the call started (e.g. over budget), with why.</param>
+public sealed record CallAgentSetup(
+    ICallAgent Agent,
+    Secretary? Secretary,
+    ProcessingMode Mode,
+    AiProviderType? Provider,
+    IReadOnlyList<(string Label, string Reason)> Skipped);

@@ -3,9 +3,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Switchboard.Server.Calls;
+using Switchboard.Server.Contacts;
 using Switchboard.Server.Secretaries;
 using Switchboard.Server.Tenancy;
 using Switchboard.Server.Tickets;
+using Switchboard.Server.Tools;
 using Switchboard.Server.Transfers;
 
 namespace Switchboard.Server.Data;
@@ -51,6 +53,12 @@ public sealed class SwitchboardDbContext : DbContext
     public DbSet<Ticket> Tickets => Set<Ticket>();
 
     public DbSet<TicketCounter> TicketCounters => Set<TicketCounter>();
+
+    public DbSet<Contact> Contacts => Set<Contact>();
+
+    public DbSet<Appointment> Appointments => Set<Appointment>();
+
+    public DbSet<ToolInvocation> ToolInvocations => Set<ToolInvocation>();
 
     /// <summary>Read by the query filters on every query (EF turns this member access into a parameter).</summary>
     public Guid? CurrentTenantId => _tenant.TenantId;

@@ -1,4 +1,5 @@
 using Switchboard.Server.Tenancy;
+using Switchboard.Server.Tools;
 
 namespace Switchboard.Server.Secretaries;
 
@@ -54,6 +55,15 @@ public sealed class Secretary : ITenantOwned
 
     /// <summary>Shortest sound taken as speech (shorter is noise).</summary>
     public int VadMinSpeechMs { get; set; } = 250;
+
+    /// <summary>Names of the tools (function calls) the agent may use on this secretary's calls; see <see cref="ToolNames"/>.</summary>
+    public List<string> Tools { get; set; } = [.. ToolNames.Defaults];
+
+    /// <summary>
+    /// When set, <c>check_appointment</c> asks this URL (HTTP POST, JSON) instead of the appointments table, so a
+    /// tenant's own scheduling system answers.
+    /// </summary>
+    public string? AppointmentsWebhookUrl { get; set; }
 
     public bool Enabled { get; set; } = true;
 

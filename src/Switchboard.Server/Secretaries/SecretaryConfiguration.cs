@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Switchboard.Server.Data;
 using Switchboard.Server.Tenancy;
 
 namespace Switchboard.Server.Secretaries;
@@ -15,6 +16,8 @@ internal sealed class SecretaryConfiguration : IEntityTypeConfiguration<Secretar
         builder.Property(secretary => secretary.Extension).HasMaxLength(32);
         builder.Property(secretary => secretary.Voice).HasMaxLength(100);
         builder.Property(secretary => secretary.Language).HasMaxLength(16);
+        builder.Property(secretary => secretary.Tools).HasJsonConversion(DataJsonContext.Columns.ListString);
+        builder.Property(secretary => secretary.AppointmentsWebhookUrl).HasMaxLength(2048);
         builder.Property(secretary => secretary.Enabled).HasColumnName("is_enabled");
         builder.HasOne<Tenant>().WithMany().HasForeignKey(secretary => secretary.TenantId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(secretary => secretary.Provider).WithMany()

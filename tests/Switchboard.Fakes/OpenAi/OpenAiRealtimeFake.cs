@@ -69,6 +69,31 @@ public sealed class OpenAiRealtimeFake : IAsyncDisposable
     }
 
     /// <summary>Queues the answer to the next response request.</summary>
+    /// <summary>
+    /// Detect the caller's speech in the appended audio (server VAD) and report speech start/stop on its own; a
+    /// stop then also sends the next queued caller transcript and, with <c>create_response</c>, starts a response.
+    /// </summary>
+    public bool ServerVad { get; set; }
+
+    private readonly Queue<string> _callerTranscripts = new();
+
+    /// <summary>What the caller "said" in their next turn, sent as its input transcription.</summary>
+    public void EnqueueCallerTranscript(string text)
+    {
+        lock (_gate)
+        {
+            _callerTranscripts.Enqueue(text);
+        }
+    }
+
+    internal string? TakeCallerTranscript()
+    {
+        lock (_gate)
+        {
+            return _callerTranscripts.TryDequeue(out string? text) ? text : null;
+        }
+    }
+
     public void EnqueueResponse(FakeResponse response)
     {
         lock (_gate)

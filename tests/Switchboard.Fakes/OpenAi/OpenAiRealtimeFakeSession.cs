@@ -18,6 +18,7 @@ internal sealed class OpenAiRealtimeFakeSession(OpenAiRealtimeFake owner, HttpCo
     private readonly JsonObject _session = DefaultSession(model);
     private ActiveResponse? _active;
     private Task _responseTask = Task.CompletedTask;
+    private readonly EnergyVad _vad = new(thresholdDbfs: -35, minSpeechMs: 60, hangoverMs: 500);
     private long _appendedSamples; // whole input stream, for VAD audio_start_ms
     private long _bufferedSamples; // since the last commit/clear
     private int _ids;
@@ -232,7 +233,20 @@ internal sealed class OpenAiRealtimeFakeSession(OpenAiRealtimeFake owner, HttpCo
                     await SessionUpdateAsync(root);
                     break;
                 case "input_audio_buffer.append":
-                    Append(root);
+                    VadEvent heard = Append(root);
+                    if (heard == VadEvent.SpeechStarted)
+                    {
+                        await SpeechStartedAsync();
+                    }
+                    else if (heard == VadEvent.SpeechEnded)
+                    {
+                        await SpeechStoppedAsync();
+                        if (owner.TakeCallerTranscript() is { } said)
+                        {
+                            await SendCallerTranscriptAsync(said);
+                        }
+                    }
+
                     break;
                 case "input_audio_buffer.commit":
                     await CommitAsync(root);
@@ -334,7 +348,7 @@ internal sealed class OpenAiRealtimeFakeSession(OpenAiRealtimeFake owner, HttpCo
     }
 
     /// <summary>§1.5 <c>input_audio_buffer.append</c>: base64 in the session input format, ≤ 15 MiB, no ack.</summary>
-    private void Append(JsonElement root)
+    private VadEvent Append(JsonElement root)
     {
         OpenAiSessionValidator.OnlyFields(root, "", "type", "event_id", "audio");
         if (!root.TryGetProperty("audio", out JsonElement audio) || audio.ValueKind != JsonValueKind.String)
@@ -390,6 +404,35 @@ internal sealed class OpenAiRealtimeFakeSession(OpenAiRealtimeFake owner, HttpCo
         Interlocked.Add(ref _appendedSamples, at8k);
         Interlocked.Add(ref _bufferedSamples, at8k);
         owner.RecordAudio(new FakeAudioChunk(owner.Now, format, rate, bytes.Length, pcm));
+        return owner.ServerVad && TurnDetectionOn() ? Listen(pcm, rate) : VadEvent.None;
+    }
+
+    /// <summary>
+    /// Server VAD (§1.7): an energy detector over the appended audio in 20 ms slices, standing in for the service's
+    /// model; it reports speech start and stop like the real one (with its own thresholds).
+    /// </summary>
+    private VadEvent Listen(short[] pcm, int rate)
+    {
+        int slice = rate / 50;
+        VadEvent result = VadEvent.None;
+        for (int offset = 0; offset + slice <= pcm.Length; offset += slice)
+        {
+            VadEvent e = _vad.Process(pcm.AsSpan(offset, slice));
+            if (e != VadEvent.None)
+            {
+                result = e;
+            }
+        }
+
+        return result;
+    }
+
+    private bool TurnDetectionOn()
+    {
+        lock (_lock)
+        {
+            return _session["audio"]?["input"]?["turn_detection"] is JsonObject;
+        }
     }
 
     private async Task CommitAsync(JsonElement root)

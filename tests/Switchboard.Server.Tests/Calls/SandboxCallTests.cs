@@ -23,11 +23,21 @@ public sealed class SandboxCallTests : IClassFixture<SandboxCallTests.Server>
 
     public SandboxCallTests(Server server) => _server = server;
 
-    public sealed class Server : KestrelSwitchboardServerFactory
+    public class Server : KestrelSwitchboardServerFactory
     {
+        /// <summary>
+        /// A server whose demo secretary (local provider) runs the media echo test (<c>Calls:EchoTest</c>), which the
+        /// media path tests listen to; <see cref="LocalAgentServer"/> gives the offline local agent.
+        /// </summary>
         public Server()
+            : this(echoTest: true)
+        {
+        }
+
+        protected Server(bool echoTest)
         {
             UseSetting("Security:AdminApiKey", ApiKey);
+            UseSetting("Calls:EchoTest", echoTest ? "true" : "false");
         }
 
         public HttpClient Api()
@@ -42,6 +52,15 @@ public sealed class SandboxCallTests : IClassFixture<SandboxCallTests.Server>
             using HttpClient http = CreateClient();
             PrometheusExposition exposition = PrometheusTextParser.Parse(await http.GetStringAsync("/metrics"));
             return exposition.Samples.Any(s => s.Name == name && s.HasLabels(labels)) ? exposition.Value(name, labels) : 0;
+        }
+    }
+
+    /// <summary>The server as shipped: the demo secretary answers with the offline local agent.</summary>
+    public sealed class LocalAgentServer : Server
+    {
+        public LocalAgentServer()
+            : base(echoTest: false)
+        {
         }
     }
 

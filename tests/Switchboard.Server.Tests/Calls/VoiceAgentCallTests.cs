@@ -168,22 +168,21 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_provider_row_with_broken_settings_leaves_the_caller_with_the_built_in_agent()
+    public async Task A_provider_row_with_broken_settings_leaves_the_caller_with_the_local_agent()
     {
         await UseProviderSettingsAsync(AiProviderType.OpenAiRealtime, "{\"endpoint\": not json", _openAi.ApiKey);
 
         using HttpClient api = _server.Api();
         (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
-        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
-        Assert.IsType<GreetingEchoAgent>(session.Agent);
-        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 1);
+        var bridge = Assert.IsType<VoiceAgentBridge>(session.Agent);
+        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 1, TimeSpan.FromSeconds(20));
+        Assert.Equal("local", bridge.CurrentPlan!.Label);
         Assert.Equal(0, _openAi.ConnectionCount);
-        await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
-        await Wait.UntilAsync(() => !registry.Contains(call.Uuid));
+        await HangUpAsync(api, call.Uuid);
     }
 
     [Fact]
-    public async Task A_provider_that_refuses_the_connection_leaves_the_caller_with_the_built_in_agent()
+    public async Task A_provider_that_refuses_the_connection_leaves_the_caller_with_the_local_agent_at_once()
     {
         // Nothing listens there: connect refused.
         var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -194,13 +193,338 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
 
         using HttpClient api = _server.Api();
         (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
-        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
         var bridge = Assert.IsType<VoiceAgentBridge>(session.Agent);
+        WavAudio audio = await HearFallbackAndHangUpAsync(api, call.Uuid, session);
 
-        await Wait.UntilAsync(() => bridge.FallbackReason is not null, TimeSpan.FromSeconds(10));
-        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 1, TimeSpan.FromSeconds(10));
-        Assert.True(registry.Contains(call.Uuid), "the call goes on");
+        Assert.NotNull(bridge.FallbackReason);
+        Assert.InRange(FirstSound(audio.Samples, 0) * 20, 0, 2000);
+        Conversation stored = await ConversationAsync(call.Uuid);
+        ConversationModeSwitch change = Assert.Single(stored.FallbackEvents);
+        Assert.Equal(("realtime:open_ai_realtime", "local"), (change.From, change.To));
+        Assert.Contains(stored.Turns, t => t.Speaker == ConversationSpeaker.System && t.Text.Contains("local", StringComparison.Ordinal));
+        Assert.True(await _server.MetricAsync("switchboard_provider_errors_total", ("provider", "openai"), ("kind", "connect")) >= 1, await _server.CreateClient().GetStringAsync("/metrics"));
+    }
+
+    [Theory]
+    [InlineData("drop")]
+    [InlineData("error")]
+    public async Task A_provider_lost_mid_call_hands_the_caller_to_the_fallback_within_two_seconds(string failure)
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(1200, 0.6), Transcript = "Olá! Você ligou para a Demo." });
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
+        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 1, TimeSpan.FromSeconds(20));
+        await Wait.UntilAsync(() => !session.Playback.IsPlaying, TimeSpan.FromSeconds(20));
+        if (failure == "drop")
+        {
+            _openAi.Drop();
+        }
+        else
+        {
+            await _openAi.SendErrorAsync(new FakeServerError("session_expired", "Your session hit the maximum duration of 60 minutes."), close: true);
+        }
+
+        WavAudio audio = await HearFallbackAndHangUpAsync(api, call.Uuid, session);
+
+        // The greeting of the provider, then the fallback's "one moment" and its greeting: never 2 s of silence.
+        int lastProviderFrame = Array.LastIndexOf(Tones.Present(audio.Samples, 2, 1, 1200), true);
+        Assert.True(lastProviderFrame > 0, "the provider's greeting was heard");
+        Assert.InRange((FirstSound(audio.Samples, lastProviderFrame + 1) - lastProviderFrame) * 20, 0, 2000);
+        Conversation stored = await ConversationAsync(call.Uuid);
+        ConversationModeSwitch change = Assert.Single(stored.FallbackEvents);
+        Assert.Equal("local", change.To);
+        Assert.Contains(failure == "drop" ? "connection_closed" : "session_expired", change.Reason, StringComparison.Ordinal);
+        Assert.Equal(AiProviderType.Local, stored.ProviderType);
+    }
+
+    [Fact]
+    public async Task A_provider_that_runs_out_of_budget_during_the_call_hands_over_and_the_spend_is_kept()
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        await SetBudgetAsync(budget: 0.001m, spent: 0m);
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(1200, 0.6), Transcript = "Olá!" });
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
+        WavAudio audio = await HearFallbackAndHangUpAsync(api, call.Uuid, session);
+
+        int lastProviderFrame = Array.LastIndexOf(Tones.Present(audio.Samples, 2, 1, 1200), true);
+        Assert.InRange((FirstSound(audio.Samples, lastProviderFrame + 1) - lastProviderFrame) * 20, 0, 2000);
+        Conversation stored = await ConversationAsync(call.Uuid);
+        Assert.Equal("budget_exhausted", Assert.Single(stored.FallbackEvents).Reason);
+        Assert.True((await ProviderAsync()).SpentThisMonthUsd >= 0.001m, "the call's cost is added to the provider's spend");
+    }
+
+    [Fact]
+    public async Task A_provider_already_over_budget_is_skipped_and_the_call_starts_with_the_fallback()
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        await SetBudgetAsync(budget: 10m, spent: 10m);
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
+        WavAudio audio = await HearFallbackAndHangUpAsync(api, call.Uuid, session);
+
+        Assert.Equal(0, _openAi.ConnectionCount);
+        Assert.InRange(FirstSound(audio.Samples, 0) * 20, 0, 2000);
+        Conversation stored = await ConversationAsync(call.Uuid);
+        Assert.Contains(stored.Turns, t => t.Speaker == ConversationSpeaker.System && t.Text == "realtime:open_ai_realtime skipped: over_budget");
+    }
+
+    [Fact]
+    public async Task A_gemini_go_away_resumes_the_session_without_dropping_the_call()
+    {
+        await using GeminiLiveFake gemini = await GeminiLiveFake.StartAsync();
+        await UseProviderAsync(AiProviderType.GeminiLive, gemini.Endpoint, gemini.ApiKey);
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000", toneHz = 500 });
+        GeminiFakeSession first = await gemini.WaitForSessionAsync(0).WaitAsync(TimeSpan.FromSeconds(20));
+        await first.WaitForMessageAsync("clientContent").WaitAsync(TimeSpan.FromSeconds(20));
+        await first.IssueResumptionHandleAsync();
+        await first.SendAudioAsync(Tone24k(1200, 0.6));
+        await first.SendTurnCompleteAsync();
+        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 1, TimeSpan.FromSeconds(20));
+
+        // The service says it will close soon; the agent moves to a new connection with the handle.
+        await first.SendGoAwayAsync(TimeSpan.FromSeconds(1));
+        GeminiFakeSession second = await gemini.WaitForSessionAsync(1).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(second.Resumed);
+        await second.WaitForAudioBytesAsync(16000 * 2 / 2).WaitAsync(TimeSpan.FromSeconds(20)); // caller audio flows again
+        await second.SendAudioAsync(Tone24k(900, 0.6));
+        await second.SendTurnCompleteAsync();
+        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 2, TimeSpan.FromSeconds(20));
+        WavAudio audio = await HearAndHangUpAsync(api, call.Uuid, session);
+
+        Assert.Null(Assert.IsType<VoiceAgentBridge>(session.Agent).FallbackReason);
+        Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 1200), 500, 700);
+        Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 900), 500, 700);
+        Conversation stored = await ConversationAsync(call.Uuid);
+        Assert.Empty(stored.FallbackEvents);
+        Assert.Contains(stored.Turns, t => t.Speaker == ConversationSpeaker.System && t.Text.StartsWith("gemini session ending", StringComparison.Ordinal));
+    }
+
+    private static short[] Tone24k(double hz, double seconds)
+    {
+        short[] samples = new short[(int)(24000 * seconds)];
+        ToneGenerator.Fill(samples, hz, 24000, 0.3);
+        return samples;
+    }
+
+    private async Task SetBudgetAsync(decimal budget, decimal spent)
+    {
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        AiProvider provider = await db.AiProviders.SingleAsync(p => p.Type == AiProviderType.OpenAiRealtime);
+        provider.BudgetMonthlyUsd = budget;
+        provider.SpentThisMonthUsd = spent;
+        await db.SaveChangesAsync();
+    }
+
+    private async Task<AiProvider> ProviderAsync()
+    {
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        return await db.AiProviders.AsNoTracking().SingleAsync(p => p.Type == AiProviderType.OpenAiRealtime);
+    }
+
+    /// <summary>Waits until the local fallback agent has spoken its greeting, hangs up, and returns the recording.</summary>
+    private async Task<WavAudio> HearFallbackAndHangUpAsync(HttpClient api, string uuid, CallSession session)
+    {
+        var bridge = Assert.IsType<VoiceAgentBridge>(session.Agent);
+        await Wait.UntilAsync(() => bridge.CurrentPlan?.Label == "local", TimeSpan.FromSeconds(20));
+        await Wait.UntilAsync(() => bridge.Transcripts.Any(t => t.Speaker == Protocols.Realtime.TranscriptSpeaker.Agent && t.Text.Contains("disque", StringComparison.OrdinalIgnoreCase)), TimeSpan.FromSeconds(20));
+        await Wait.UntilAsync(() => session.Playback.HeardEstimate >= TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(20));
+        string recording = Assert.Single(_server.Services.GetRequiredService<SandboxPbx>().FindChannel(uuid)!.RecordingPaths);
+        await HangUpAsync(api, uuid);
+        using FileStream file = File.OpenRead(recording);
+        return WavFile.Read(file);
+    }
+
+    private async Task HangUpAsync(HttpClient api, string uuid)
+    {
+        await api.DeleteAsync($"/api/sandbox/calls/{uuid}");
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await Wait.UntilAsync(() => !registry.Contains(uuid));
+    }
+
+    /// <summary>First 20 ms frame at or after <paramref name="fromFrame"/> in which the caller hears anything (agent channel).</summary>
+    private static int FirstSound(short[] stereo, int fromFrame)
+    {
+        const int FrameSamples = Rate / 50;
+        int frames = stereo.Length / 2 / FrameSamples;
+        for (int frame = fromFrame; frame < frames; frame++)
+        {
+            double energy = 0;
+            for (int i = 0; i < FrameSamples; i++)
+            {
+                double sample = stereo[(((frame * FrameSamples) + i) * 2) + 1];
+                energy += sample * sample;
+            }
+
+            if (Math.Sqrt(energy / FrameSamples) > 300)
+            {
+                return frame;
+            }
+        }
+
+        return int.MaxValue / 40;
+    }
+
+    /// <summary>Updates the demo secretary (e.g. minimum speech, idle limit) through the store, as the console does.</summary>
+    private async Task UpdateSecretaryAsync(Action<Secretary> change)
+    {
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        Secretary secretary = await db.Secretaries.SingleAsync(s => s.Id == DemoTenant.SecretaryId);
+        change(secretary);
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>The conversation of a call as stored, with its turns in order.</summary>
+    private async Task<Conversation> ConversationAsync(string callUuid)
+    {
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        Conversation conversation = await db.Conversations.AsNoTracking().Include(c => c.Turns).SingleAsync(c => c.CallUuid == callUuid);
+        conversation.Turns.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        return conversation;
+    }
+
+    /// <summary>A caller WAV: silence, then the voice, then silence (8 kHz mono).</summary>
+    private string CallerWav(string name, double silenceBefore, short[] voice, double silenceAfter)
+    {
+        short[] samples = new short[(int)(Rate * silenceBefore) + voice.Length + (int)(Rate * silenceAfter)];
+        voice.CopyTo(samples, (int)(Rate * silenceBefore));
+        string path = Path.Combine(_server.DataRoot, name + ".wav");
+        using FileStream file = File.Create(path);
+        WavFile.Write(file, samples, Rate);
+        return path;
+    }
+
+    [Fact]
+    public async Task A_conversation_is_recorded_with_both_sides_latency_split_usage_and_cost()
+    {
+        _openAi.ServerVad = true;
+        await UseOpenAiAsync(_openAi.Endpoint);
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(1200, 0.6), Transcript = "Olá! Você ligou para a Demo." });
+        _openAi.EnqueueCallerTranscript("Quero falar com o financeiro.");
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(900, 1.0), Transcript = "Claro, um instante." });
+        string voice = CallerWav("caller-turn", 2.0, Tone(500, 1.5), 6.0);
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000", wavFile = voice, callerIdNumber = "11987654321" });
+        await Wait.UntilAsync(() => session.Recorder!.Turns.Count(t => t.Speaker == ConversationSpeaker.Agent) >= 2, TimeSpan.FromSeconds(30));
+        await Wait.UntilAsync(() => !session.Playback.IsPlaying, TimeSpan.FromSeconds(20));
         await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
         await Wait.UntilAsync(() => !registry.Contains(call.Uuid));
+
+        Conversation stored = await ConversationAsync(call.Uuid);
+        Assert.Equal(ConversationOutcome.Completed, stored.Outcome);
+        Assert.Equal("11987654321", stored.CallerNumber);
+        Assert.Equal(AiProviderType.OpenAiRealtime, stored.ProviderType);
+        Assert.NotNull(stored.EndedAt);
+        Assert.StartsWith("hangup:", stored.EndReason, StringComparison.Ordinal);
+        Assert.Equal(
+            [(ConversationSpeaker.Agent, "Olá! Você ligou para a Demo."), (ConversationSpeaker.Caller, "Quero falar com o financeiro."), (ConversationSpeaker.Agent, "Claro, um instante.")],
+            stored.Turns.Select(t => (t.Speaker, t.Text)));
+        Assert.Equal([1, 2, 3], stored.Turns.Select(t => t.Sequence));
+
+        // The answer's latency: end of the caller's speech to its first audio at FreeSWITCH, split by who spent it.
+        ConversationTurn answer = stored.Turns[2];
+        Assert.NotNull(answer.LatencyMs);
+        Assert.InRange(answer.LatencyMs!.Value - (answer.ProviderLatencyMs!.Value + answer.OwnLatencyMs!.Value), -1, 1);
+        Assert.InRange(answer.LatencyMs.Value, 0, 3000);
+        Assert.Null(stored.Turns[0].LatencyMs); // the greeting answers no caller turn
+
+        // Usage of both responses as the provider reported it, and its estimated cost (gpt-realtime prices).
+        Assert.Equal(2 * 789, stored.InputTokens);
+        Assert.Equal(2 * 32, stored.OutputTokens);
+        decimal expected = 2 * ProviderPricing.Estimate(AiProviderType.OpenAiRealtime, null, new(789, 32, 476, 23));
+        Assert.Equal(expected, stored.EstimatedCostUsd);
+        Assert.InRange(stored.AudioSecondsIn, 3, 60);
+        Assert.InRange(stored.AudioSecondsOut, 1.4, 2.0);
+        Assert.True(await _server.MetricAsync("voice_ai_realtime_response_latency_seconds_count", ("provider", "openai")) >= 1);
+    }
+
+    [Fact]
+    public async Task Speech_over_the_agent_silences_it_within_150_ms_and_the_provider_learns_what_was_heard()
+    {
+        _openAi.ServerVad = true;
+        await UseOpenAiAsync(_openAi.Endpoint);
+        await UpdateSecretaryAsync(s => s.VadMinSpeechMs = 0);
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(1200, 8.0), Transcript = "Uma resposta longa.", RealTime = true, HoldUntilCancelled = true });
+        string voice = CallerWav("barge-in", 2.5, Tone(500, 2.0), 4.0);
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000", wavFile = voice });
+        var bridge = Assert.IsType<VoiceAgentBridge>(session.Agent);
+        await Wait.UntilAsync(() => bridge.BargeIns == 1, TimeSpan.FromSeconds(20));
+        FakeTruncation truncation = await WaitForTruncationAsync();
+        await Wait.UntilAsync(() => !session.Playback.IsPlaying, TimeSpan.FromSeconds(10));
+        string recording = Assert.Single(_server.Services.GetRequiredService<SandboxPbx>().FindChannel(call.Uuid)!.RecordingPaths);
+        await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await Wait.UntilAsync(() => !registry.Contains(call.Uuid));
+
+        WavAudio audio;
+        using (FileStream file = File.OpenRead(recording))
+        {
+            audio = WavFile.Read(file);
+        }
+
+        // In the call's stereo recording: the caller starts speaking (left), the agent's audio stops (right).
+        bool[] callerFrames = Tones.Present(audio.Samples, 2, 0, 500);
+        bool[] agentFrames = Tones.Present(audio.Samples, 2, 1, 1200);
+        int spoke = Array.IndexOf(callerFrames, true);
+        int lastAgent = Array.LastIndexOf(agentFrames, true);
+        int heardMs = agentFrames.Count(f => f) * 20;
+
+        // The provider's VAD needs 60 ms of speech plus a frame to report it (the fake's setting, like the service's
+        // own detection delay); from there, the caller stops hearing the agent within 150 ms.
+        const int ProviderDetectionMs = 80;
+        double stopMs = ((lastAgent + 1 - spoke) * 20.0) - ProviderDetectionMs;
+        Assert.True(spoke > 0 && lastAgent > 0, "both sides are in the recording");
+        Assert.InRange(stopMs, -ProviderDetectionMs, 150);
+
+        // The provider is told the audio the caller actually heard (within a few frames of the recording).
+        Assert.Equal(_openAi.LastAudioItemId, truncation.ItemId);
+        Assert.InRange(truncation.AudioEndMilliseconds, heardMs - 120, heardMs + 60);
+        Conversation stored = await ConversationAsync(call.Uuid);
+        ConversationTurn cut = stored.Turns.First(t => t.Speaker == ConversationSpeaker.Agent);
+        Assert.True(cut.Interrupted, string.Join(" | ", stored.Turns.Select(t => $"{t.Speaker}:{t.Text}:{t.Interrupted}")));
+        Assert.StartsWith("Uma resposta", cut.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cough_does_not_cut_the_agent_off()
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        await UpdateSecretaryAsync(s => s.VadMinSpeechMs = 400);
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(1200, 3.0), Transcript = "Uma resposta.", RealTime = true });
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
+        await Wait.UntilAsync(() => session.Playback.HeardEstimate >= TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(20));
+        await _openAi.SpeechStartedAsync();
+        await _openAi.SpeechStoppedAsync();
+        WavAudio audio = await HearAndHangUpAsync(api, call.Uuid, session);
+
+        Assert.Equal(0, Assert.IsType<VoiceAgentBridge>(session.Agent).BargeIns);
+        Assert.Empty(_openAi.Truncations);
+        Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 1200), 2800, 3100);
+    }
+
+    private async Task<FakeTruncation> WaitForTruncationAsync()
+    {
+        await _openAi.WaitUntilAsync(() => _openAi.Truncations.Count > 0, TimeSpan.FromSeconds(10), "truncate");
+        return _openAi.Truncations[0];
     }
 }

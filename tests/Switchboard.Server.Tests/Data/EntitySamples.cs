@@ -1,8 +1,10 @@
 using Switchboard.Server.Calls;
+using Switchboard.Server.Contacts;
 using Switchboard.Server.Data;
 using Switchboard.Server.Secretaries;
 using Switchboard.Server.Tenancy;
 using Switchboard.Server.Tickets;
+using Switchboard.Server.Tools;
 using Switchboard.Server.Transfers;
 
 namespace Switchboard.Server.Tests.Data;
@@ -75,6 +77,8 @@ internal static class EntitySamples
             VadThreshold = 0.625,
             VadSilenceMs = 700,
             VadMinSpeechMs = 180,
+            Tools = [ToolNames.EndCall, ToolNames.LookupCustomer],
+            AppointmentsWebhookUrl = "https://agenda.example.com/hook",
             Enabled = false,
             CreatedAt = At(4),
             UpdatedAt = At(5),
@@ -185,6 +189,42 @@ internal static class EntitySamples
         };
         var counter = new TicketCounter { TenantId = tenantId, LastNumber = 42 };
         var key = new DataProtectionKey { Id = Random.Shared.NextInt64(1, long.MaxValue / 2), FriendlyName = "key-" + tenantId, Xml = "<key/>", CreatedAt = At(17) };
-        return [tenant, provider, fallback, secretary, destination, conversation, turn, attempt, ticket, counter, key];
+        var contact = new Contact
+        {
+            Id = Guid.NewGuid(),
+            TenantId = tenantId,
+            Name = "Maria Souza",
+            Phone = "+5511988887777",
+            Company = "Acme",
+            Email = "maria@example.com",
+            Notes = "Prefere manhãs",
+            CreatedAt = At(18),
+        };
+        var appointment = new Appointment
+        {
+            Id = Guid.NewGuid(),
+            TenantId = tenantId,
+            ContactPhone = contact.Phone,
+            StartsAt = At(19),
+            WithWhom = "Dra. Ana",
+            Description = "Retorno",
+            Status = AppointmentStatus.Cancelled,
+            CreatedAt = At(20),
+        };
+        var invocation = new ToolInvocation
+        {
+            Id = Guid.NewGuid(),
+            TenantId = tenantId,
+            ConversationId = conversation.Id,
+            CallUuid = conversation.CallUuid,
+            Name = ToolNames.LookupCustomer,
+            Arguments = "{\"phone\":null}",
+            Result = "{\"ok\":true,\"found\":false}",
+            DurationMs = 12,
+            Succeeded = true,
+            Error = "none",
+            CreatedAt = At(21),
+        };
+        return [tenant, provider, fallback, secretary, destination, conversation, turn, attempt, ticket, counter, key, contact, appointment, invocation];
     }
 }

@@ -128,6 +128,20 @@ public sealed class SystemPromptBuilderTests
         Assert.Contains("Não há destinos de transferência configurados", empty, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void By_default_the_rules_follow_the_tools_enabled_on_the_secretary()
+    {
+        Secretary secretary = Secretary();
+        secretary.Tools = [SystemPromptBuilder.EndCall, SystemPromptBuilder.TransferCall];
+
+        string prompt = SystemPromptBuilder.Build(Demo, secretary, DestinationSamples.Seed());
+
+        Assert.Contains("| Jeni - Financeiro |", prompt, StringComparison.Ordinal);
+        Assert.Equal(
+            ["transfer_call", "end_call"],
+            prompt.Split('\n').Where(line => line.StartsWith("- `", StringComparison.Ordinal)).Select(line => line[3..line.IndexOf('`', 3)]));
+    }
+
     [Theory]
     [InlineData("en-US", "You are the virtual receptionist of XYZ.", "| Name | Department | Role | Description | Hours |", "| Jeni - Financeiro | Financeiro | Analista Financeiro | Responsável por cobranças e boletos | mon-fri 08:00-17:00 |")]
     [InlineData("es", "Usted es la secretaria virtual de la empresa XYZ.", "| Nombre | Departamento | Función | Descripción | Horario |", "| Jeni - Financeiro | Financeiro | Analista Financeiro | Responsável por cobranças e boletos | lun-vie 08:00-17:00 |")]

@@ -66,6 +66,14 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
 
     public long SentMilliseconds => Interlocked.Read(ref _sentMilliseconds);
 
+    /// <summary>All audio handed to FreeSWITCH during the call, in milliseconds.</summary>
+    public long TotalSentMilliseconds => Interlocked.Read(ref _totalSentMilliseconds);
+
+    private long _totalSentMilliseconds;
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> when the first chunk of the current (or last) utterance was sent; 0 after a stop.</summary>
+    public long UtteranceStartTimestamp => Interlocked.Read(ref _utteranceStartTimestamp);
+
     /// <summary>
     /// How much of the current utterance the caller has heard by now: the time since its first chunk was
     /// handed to FreeSWITCH less the ~30 ms it takes to start (reference/freeswitch-verified.md Q3), at most
@@ -75,19 +83,55 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
     {
         get
         {
-            long started = Interlocked.Read(ref _utteranceStartTimestamp);
-            if (started == 0)
+            // Each chunk is a file FreeSWITCH plays after the previous one plus a ~20 ms seam: the caller has heard
+            // the chunks that started before now, the last one only partly.
+            lock (_chunks)
             {
-                return TimeSpan.Zero;
-            }
+                long now = _time.GetTimestamp();
+                double heard = 0;
+                for (int i = 0; i < _chunkCount; i++)
+                {
+                    ref readonly PlayedChunk chunk = ref _chunks[i];
+                    double since = (now - chunk.StartTimestamp) * 1000.0 / _time.TimestampFrequency - PlaybackStartLatency.TotalMilliseconds;
+                    if (since <= 0)
+                    {
+                        break;
+                    }
 
-            TimeSpan heard = _time.GetElapsedTime(started) - PlaybackStartLatency;
-            TimeSpan sent = TimeSpan.FromMilliseconds(SentMilliseconds);
-            return heard < TimeSpan.Zero ? TimeSpan.Zero : heard > sent ? sent : heard;
+                    heard += Math.Min(since, chunk.Milliseconds);
+                }
+
+                return TimeSpan.FromMilliseconds(heard);
+            }
         }
     }
 
+    /// <summary>The audio written from now on is a new answer: <see cref="HeardEstimate"/> counts from here.</summary>
+    public void BeginResponse()
+    {
+        lock (_chunks)
+        {
+            _chunkCount = 0;
+        }
+    }
+
+    private readonly record struct PlayedChunk(long StartTimestamp, int Milliseconds);
+
+    // Chunks of the current utterance, in play order (bounded: chunks grow to MaxChunkMilliseconds, so a long answer
+    // needs few; the oldest are folded into the first entry when full).
+    private readonly PlayedChunk[] _chunks = new PlayedChunk[64];
+    private int _chunkCount;
+
     private static readonly TimeSpan PlaybackStartLatency = TimeSpan.FromMilliseconds(30);
+
+    /// <summary>Queued playback below which pending audio is sent at once rather than grown into a bigger chunk.</summary>
+    private static readonly TimeSpan StarvationMargin = TimeSpan.FromMilliseconds(200);
+
+    private TimeSpan QueuedAhead()
+    {
+        long ahead = Interlocked.Read(ref _queuedUntilTimestamp) - _time.GetTimestamp();
+        return ahead <= 0 ? TimeSpan.Zero : TimeSpan.FromTicks(ahead * TimeSpan.TicksPerSecond / _time.TimestampFrequency);
+    }
 
     public bool IsPlaying => _pendingBytes > 0 || _time.GetTimestamp() < Interlocked.Read(ref _queuedUntilTimestamp);
 
@@ -108,6 +152,13 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
                     await SendPendingAsync(cancellationToken);
                     _chunkMilliseconds = Math.Min(_chunkMilliseconds * 2, _options.MaxChunkMilliseconds);
                 }
+            }
+
+            // A provider that speaks at real-time pace would starve the caller while a doubled chunk fills:
+            // when what is queued at FreeSWITCH is about to run out, send what there is.
+            if (_pendingBytes > 0 && ChunksSent > 0 && QueuedAhead() < StarvationMargin)
+            {
+                await SendPendingAsync(cancellationToken);
             }
         }
         finally
@@ -145,6 +196,10 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
             Interlocked.Exchange(ref _queuedUntilTimestamp, 0);
             Interlocked.Exchange(ref _sentMilliseconds, 0);
             Interlocked.Exchange(ref _utteranceStartTimestamp, 0);
+            lock (_chunks)
+            {
+                _chunkCount = 0;
+            }
             await _esl.BreakAsync(_callUuid, all: true, cancellationToken);
         }
         finally
@@ -213,6 +268,7 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
         _pendingBytes = 0;
         await _send(new OutgoingText(buffer, _json.WrittenCount), cancellationToken);
         ChunksSent++;
+        Interlocked.Add(ref _totalSentMilliseconds, milliseconds);
 
         // The caller hears this chunk after the ones already queued (20 ms seam each).
         long now = _time.GetTimestamp();
@@ -228,6 +284,19 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
         }
 
         long start = Math.Max(now, Interlocked.Read(ref _queuedUntilTimestamp));
+        lock (_chunks)
+        {
+            if (_chunkCount == _chunks.Length)
+            {
+                // Fold the two oldest (both long finished) into one entry of their total length.
+                _chunks[0] = new PlayedChunk(_chunks[0].StartTimestamp, _chunks[0].Milliseconds + _chunks[1].Milliseconds);
+                Array.Copy(_chunks, 2, _chunks, 1, _chunks.Length - 2);
+                _chunkCount--;
+            }
+
+            _chunks[_chunkCount++] = new PlayedChunk(start, milliseconds);
+        }
+
         long duration = (milliseconds + 20) * _time.TimestampFrequency / 1000;
         Interlocked.Exchange(ref _queuedUntilTimestamp, start + duration);
     }

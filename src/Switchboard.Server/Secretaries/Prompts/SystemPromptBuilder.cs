@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Switchboard.Server.Tenancy;
+using Switchboard.Server.Tools;
 using Switchboard.Server.Transfers;
 using Switchboard.Server.Transfers.Destinations;
 
@@ -14,24 +15,25 @@ namespace Switchboard.Server.Secretaries.Prompts;
 /// </summary>
 public static class SystemPromptBuilder
 {
-    public const string TransferCall = "transfer_call";
-    public const string TakeMessage = "take_message";
-    public const string CreateTicket = "create_ticket";
-    public const string EndCall = "end_call";
-    public const string LookupCustomer = "lookup_customer";
-    public const string CheckAppointment = "check_appointment";
+    public const string TransferCall = ToolNames.TransferCall;
+    public const string TakeMessage = ToolNames.TakeMessage;
+    public const string CreateTicket = ToolNames.CreateTicket;
+    public const string EndCall = ToolNames.EndCall;
+    public const string LookupCustomer = ToolNames.LookupCustomer;
+    public const string CheckAppointment = ToolNames.CheckAppointment;
 
-    /// <summary>Every tool the prompt knows rules for, in prompt order (the names of <c>Tools.ToolNames</c>).</summary>
+    /// <summary>Every tool the prompt knows rules for, in prompt order.</summary>
     public static IReadOnlyList<string> AllTools { get; } = [TransferCall, TakeMessage, CreateTicket, EndCall, LookupCustomer, CheckAppointment];
 
     /// <summary>
     /// Builds the prompt in the secretary's language (else the tenant's; pt-BR, en-US or es, others pt-BR).
-    /// <paramref name="tools"/>: the tools the agent has (null: <see cref="AllTools"/>); without
-    /// <c>transfer_call</c> the destinations table is left out.
+    /// <paramref name="tools"/>: the tools the agent has (null: the secretary's <see cref="Secretary.Tools"/>); rules
+    /// are written for the known ones (<see cref="AllTools"/>), and without <c>transfer_call</c> the destinations
+    /// table is left out.
     /// </summary>
     public static string Build(Tenant tenant, Secretary secretary, IEnumerable<TransferDestination> destinations, IReadOnlyCollection<string>? tools = null)
     {
-        tools ??= AllTools;
+        tools ??= secretary.Tools;
         string language = CallerPhrases.For(string.IsNullOrWhiteSpace(secretary.Language) ? tenant.Language : secretary.Language).Language;
         Texts t = Texts.For(language);
         string company = string.IsNullOrWhiteSpace(tenant.DisplayName) ? tenant.DomainName : tenant.DisplayName.Trim();

@@ -7,5 +7,6 @@ internal static partial class SqliteMigrations
     [
         new(1, "initial", V0001Initial),
         new(2, "data_protection_keys", V0002DataProtectionKeys),
+        new(3, "tools", V0003Tools),
     ];
 }

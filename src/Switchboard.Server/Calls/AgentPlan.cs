@@ -1,0 +1,44 @@
+using Switchboard.Protocols.Realtime;
+using Switchboard.Server.Secretaries;
+
+namespace Switchboard.Server.Calls;
+
+/// <summary>
+/// One way of serving a call, in the order the secretary's processing mode gives: a provider (or the
+/// local offline agent) in a mode, with the settings it connects with.
+/// </summary>
+public sealed record AgentPlan(
+    ProcessingMode Mode,
+    AiProvider? Provider,
+    Func<IVoiceAgent> Create,
+    VoiceAgentSettings Settings,
+    TimeSpan ConnectTimeout)
+{
+    /// <summary>How the conversation record names this plan, e.g. <c>realtime:open_ai_realtime</c> or <c>local</c>.</summary>
+    public string Label => ConversationRecorder.Label(Mode, Provider?.Type);
+}
+
+/// <summary>What the call does after a tool ran, besides answering the provider.</summary>
+public enum ToolFollowUp
+{
+    None,
+
+    /// <summary>Say goodbye (the provider's answer to the result), then hang up.</summary>
+    EndCall,
+}
+
+/// <summary>A tool's answer for the provider, and what the call does next.</summary>
+public sealed record CallToolReply(string ResultJson, ToolFollowUp FollowUp = ToolFollowUp.None);
+
+/// <summary>Runs a tool the agent called, for one call.</summary>
+public delegate Task<CallToolReply> CallToolHandler(CallSession session, ToolCallRequested call, CancellationToken cancellationToken);
+
+/// <summary>Says a short phrase to the caller (e.g. "one moment" while the call changes provider).</summary>
+public delegate Task CallerPhraseSpeaker(CallSession session, CallerPhrase phrase, CancellationToken cancellationToken);
+
+/// <summary>Phrases the call itself says, outside any provider.</summary>
+public enum CallerPhrase
+{
+    /// <summary>"Um momento, por favor." — while another provider takes over.</summary>
+    OneMoment,
+}

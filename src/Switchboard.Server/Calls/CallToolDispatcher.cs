@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Switchboard.Protocols.Realtime;
+using Switchboard.Server.Tools;
+
+namespace Switchboard.Server.Calls;
+
+/// <summary>
+/// Runs the tools a call's agent asks for through <see cref="CallTools"/> (which audits each run), with the call's
+/// context: tenant, secretary, the conversation row (written before the tool runs, so tickets link to it), the
+/// caller and the transcript so far. Notes the call's outcome and what the call must do next.
+/// </summary>
+public sealed class CallToolDispatcher(CallTools tools, TimeProvider time)
+{
+    public IReadOnlyList<ToolDefinition> DefinitionsFor(IReadOnlyCollection<string> enabled, string language) =>
+        tools.DefinitionsFor(enabled, language);
+
+    public async Task<CallToolReply> RunAsync(CallSession session, ToolCallRequested call, CancellationToken cancellationToken)
+    {
+        ConversationRecorder? recorder = session.Recorder;
+        if (recorder is not null)
+        {
+            await recorder.FlushedAsync().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+        }
+
+        var context = new ToolCallContext(
+            session.TenantId,
+            recorder?.SecretaryId,
+            recorder?.ConversationId,
+            session.CallUuid,
+            session.Metadata.CallerIdNumber ?? "",
+            session.Metadata.CallerIdName,
+            session.Language,
+            recorder?.TranscriptText ?? "");
+        ToolOutcome outcome = await tools.InvokeAsync(context, call.Name, call.ArgumentsJson, cancellationToken);
+        DateTimeOffset now = time.GetUtcNow();
+        recorder?.AddTurn(ConversationSpeaker.Tool, $"{call.Name} {call.ArgumentsJson} → {outcome.ResultJson}", now, now);
+        if (call.Name is ToolNames.TakeMessage or ToolNames.CreateTicket && Succeeded(outcome.ResultJson))
+        {
+            session.SetOutcome(ConversationOutcome.TicketCreated);
+        }
+
+        return outcome.Action switch
+        {
+            EndCallAction => new CallToolReply(outcome.ResultJson, ToolFollowUp.EndCall),
+            _ => new CallToolReply(outcome.ResultJson),
+        };
+    }
+
+    private static bool Succeeded(string resultJson)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(resultJson);
+            return document.RootElement.TryGetProperty("ok", out JsonElement ok) && ok.ValueKind == JsonValueKind.True;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

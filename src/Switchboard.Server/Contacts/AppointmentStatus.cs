@@ -1,0 +1,9 @@
+namespace Switchboard.Server.Contacts;
+
+public enum AppointmentStatus
+{
+    Scheduled,
+    Confirmed,
+    Cancelled,
+    Completed,
+}
