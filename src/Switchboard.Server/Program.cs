@@ -6,6 +6,8 @@ using Switchboard.Server.Security;
 using Switchboard.Server.Telephony;
 using Switchboard.Server.Tickets.Helpdesk;
 using Switchboard.Server.Tools;
+using Switchboard.Server.Transfers.Destinations;
+using Switchboard.Server.Transfers.Execution;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,6 +19,8 @@ builder.AddHelpdesk();
 builder.AddSecurity();
 builder.AddTelephony();
 builder.AddCalls();
+builder.AddDestinations();
+builder.AddTransfers();
 
 var app = builder.Build();
 
@@ -30,6 +34,7 @@ app.MapCalls();
 app.MapTelephony();
 app.MapRecordings();
 app.MapHelpdesk();
+app.MapDestinations();
 
 await app.RunAsync();
 

@@ -10,6 +10,7 @@ using Switchboard.Protocols.Realtime.Pipeline;
 using Switchboard.Server.Data;
 using Switchboard.Server.Observability;
 using Switchboard.Server.Secretaries;
+using Switchboard.Server.Secretaries.Prompts;
 using Switchboard.Server.Tenancy;
 using Switchboard.Server.Transfers;
 
@@ -87,7 +88,7 @@ public sealed partial class VoiceAgentFactory(
                 continue;
             }
 
-            AgentPlan? plan = Plan(secretary, provider, metadata);
+            AgentPlan? plan = Plan(secretary, tenant, destinations, provider, metadata);
             if (plan is not null)
             {
                 plans.Add(plan);
@@ -178,7 +179,7 @@ public sealed partial class VoiceAgentFactory(
     private static ProcessingMode ModeOf(AiProviderType type) =>
         type is AiProviderType.Pipeline or AiProviderType.Local ? ProcessingMode.TurnBased : ProcessingMode.Realtime;
 
-    private AgentPlan? Plan(Secretary secretary, AiProvider provider, StreamMetadata metadata)
+    private AgentPlan? Plan(Secretary secretary, Tenant? tenant, List<TransferDestination> destinations, AiProvider provider, StreamMetadata metadata)
     {
         Dictionary<string, string> options;
         Uri? endpointUri = null;
@@ -206,7 +207,9 @@ public sealed partial class VoiceAgentFactory(
         Dictionary<string, string> keys = string.IsNullOrEmpty(provider.ProtectedSecrets) ? [] : secrets.Unprotect(provider.ProtectedSecrets);
         var settings = new VoiceAgentSettings
         {
-            Instructions = string.IsNullOrWhiteSpace(secretary.Persona) ? secretary.Prompt : secretary.Prompt + "\n\n" + secretary.Persona,
+            Instructions = tenant is null
+                ? (string.IsNullOrWhiteSpace(secretary.Persona) ? secretary.Prompt : secretary.Prompt + "\n\n" + secretary.Persona)
+                : SystemPromptBuilder.Build(tenant, secretary, destinations),
             Language = secretary.Language,
             Voice = secretary.Voice ?? options.GetValueOrDefault("voice"),
             Model = options.GetValueOrDefault("model"),
