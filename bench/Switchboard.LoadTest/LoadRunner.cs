@@ -18,7 +18,8 @@ public sealed record LoadResult(
     double Delivered,
     long Answers,
     double LoadToolCpuPercent,
-    string LoadAverage)
+    string LoadAverage,
+    Percentiles TimerLateness)
 {
     public double CpuPercentPerCall => ServerCpuPercent / Calls;
 
@@ -92,7 +93,7 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
         TimeSpan serverCpu0 = server.CpuTime();
         TimeSpan selfCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var window = Stopwatch.StartNew();
-        await Task.Delay(options.Window, cancellationToken);
+        List<double> lateness = await MeasureTimerLatenessAsync(options.Window, cancellationToken);
         double seconds = window.Elapsed.TotalSeconds;
         TimeSpan serverCpu = server.CpuTime() - serverCpu0;
         TimeSpan selfCpu = Process.GetCurrentProcess().TotalProcessorTime - selfCpu0;
@@ -114,11 +115,13 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
             appends / (calls * 50.0 * seconds),
             answers,
             100 * selfCpu.TotalSeconds / seconds,
-            loadAverage);
+            loadAverage,
+            Percentiles.Of(lateness));
         log.WriteLine(
             $"[{calls}] server CPU {result.ServerCpuPercent:0.0} % ({result.CpuPercentPerCall:0.000} %/call), RSS +{result.RssPerCallMb:0.000} MB/call, " +
             $"caller→provider {result.CallerToProvider} ms, provider→PBX {result.ProviderToPbx} ms ({plays.StampedPlays} stamped of {plays.Plays} plays), " +
-            $"delivered {100 * result.Delivered:0.0} %, load tool CPU {result.LoadToolCpuPercent:0} %, load {loadAverage}");
+            $"delivered {100 * result.Delivered:0.0} %, load tool CPU {result.LoadToolCpuPercent:0} %, load {loadAverage}, " +
+            $"20 ms timer lateness in the load tool {result.TimerLateness} ms");
 
         if (hold && options.Hold > TimeSpan.Zero)
         {
@@ -128,6 +131,26 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
 
         await HangUpAsync(api, uuids, cancellationToken);
         return result;
+    }
+
+    /// <summary>
+    /// The machine's noise floor: how late a 20 ms timer wakes in this process while the window runs (lateness beyond
+    /// its grid point). Latencies below this cannot be told apart from scheduling on the shared cores.
+    /// </summary>
+    private static async Task<List<double>> MeasureTimerLatenessAsync(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var lateness = new List<double>((int)(duration.TotalMilliseconds / 20) + 1);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        long start = Stopwatch.GetTimestamp();
+        long tick = 0;
+        while (Stopwatch.GetElapsedTime(start) < duration && await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            double elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            tick = Math.Max(tick + 1, (long)(elapsed / 20));
+            lateness.Add(Math.Max(0, elapsed - (tick * 20)));
+        }
+
+        return lateness;
     }
 
     private async Task<List<string>> PlaceCallsAsync(HttpClient api, int calls, CancellationToken cancellationToken)
@@ -195,13 +218,13 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
     public static string Table(IReadOnlyList<LoadResult> results)
     {
         var table = new StringBuilder();
-        table.AppendLine("| calls | server CPU (% of a core) | per call | RSS per call | caller → provider added p50 / p99 (ms) | provider → PBX p50 / p99 (ms) | audio delivered | answers in window | load tool CPU | load avg |");
-        table.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        table.AppendLine("| calls | server CPU (% of a core) | per call | RSS per call | caller → provider added p50 / p99 (ms) | provider → PBX p50 / p99 (ms) | audio delivered | answers in window | load tool CPU | load avg | 20 ms timer lateness p50 / p99 (ms) |");
+        table.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (LoadResult r in results)
         {
             table.AppendLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"| {r.Calls}{(r.Connected < r.Calls ? $" ({r.Connected} connected)" : "")} | {r.ServerCpuPercent:0.0} % | {r.CpuPercentPerCall:0.000} % | {r.RssPerCallMb:0.000} MB | {r.CallerToProvider} | {r.ProviderToPbx} | {100 * r.Delivered:0.0} % | {r.Answers} | {r.LoadToolCpuPercent:0} % | {r.LoadAverage} |"));
+                $"| {r.Calls}{(r.Connected < r.Calls ? $" ({r.Connected} connected)" : "")} | {r.ServerCpuPercent:0.0} % | {r.CpuPercentPerCall:0.000} % | {r.RssPerCallMb:0.000} MB | {r.CallerToProvider} | {r.ProviderToPbx} | {100 * r.Delivered:0.0} % | {r.Answers} | {r.LoadToolCpuPercent:0} % | {r.LoadAverage} | {r.TimerLateness} |"));
         }
 
         return table.ToString();

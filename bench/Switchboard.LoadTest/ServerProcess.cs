@@ -60,6 +60,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         if (perfMap)
         {
             start.Environment["DOTNET_PerfMapEnabled"] = "1"; // lets `perf report` name JIT-compiled methods
+            start.Environment["DOTNET_EnableWriteXorExecute"] = "0"; // code in one plain mapping perf can attribute
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
