@@ -20,6 +20,7 @@ public sealed class LoadOptions
           --quick                      smoke run: --counts 10,50 --window 5 --warmup 3 --no-search
           --server-dll <path>          the built Switchboard.Server.dll (default: src/Switchboard.Server/bin/<config>/net10.0)
           --gc <server|workstation>    GC of the server process (default: as shipped, Server GC)
+          --env KEY=VALUE              extra environment of the server process (repeatable), e.g. runtime knobs
           --perf-map                   start the server with DOTNET_PerfMapEnabled=1 (for `perf record -p <pid>`)
           --hold <s>                   keep the last count's calls up this long after measuring (to profile it)
           --output <file>              also write the Markdown table to this file
@@ -40,6 +41,11 @@ public sealed class LoadOptions
     public string? ServerDll { get; private set; }
 
     public bool PerfMap { get; private set; }
+
+    /// <summary>Extra environment variables of the server process.</summary>
+    public IReadOnlyList<(string Key, string Value)> Environment => _environment;
+
+    private readonly List<(string Key, string Value)> _environment = [];
 
     /// <summary>null: as built (Server GC); otherwise the value of <c>DOTNET_gcServer</c>.</summary>
     public string? GcServer { get; private set; }
@@ -90,6 +96,15 @@ public sealed class LoadOptions
                         "workstation" => "0",
                         string other => throw new ArgumentException($"--gc {other}: server or workstation"),
                     };
+                    break;
+                case "--env":
+                    string[] pair = Next().Split('=', 2);
+                    if (pair.Length != 2)
+                    {
+                        throw new ArgumentException("--env KEY=VALUE");
+                    }
+
+                    options._environment.Add((pair[0], pair[1]));
                     break;
                 case "--perf-map":
                     options.PerfMap = true;

@@ -33,7 +33,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Where the PBX sandbox's Event Socket listens (read from the server's start-up log).</summary>
     public Task<IPEndPoint> EslEndPoint => _eslEndPoint.Task;
 
-    public static async Task<ServerProcess> StartAsync(string serverDll, string dataRoot, bool perfMap, string? gcServer, CancellationToken cancellationToken)
+    public static async Task<ServerProcess> StartAsync(
+        string serverDll, string dataRoot, bool perfMap, string? gcServer, IEnumerable<(string Key, string Value)> environment, CancellationToken cancellationToken)
     {
         int port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -48,6 +49,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         foreach ((string key, string value) in Configuration(dataRoot))
+        {
+            start.Environment[key] = value;
+        }
+
+        foreach ((string key, string value) in environment)
         {
             start.Environment[key] = value;
         }
