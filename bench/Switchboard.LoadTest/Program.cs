@@ -97,7 +97,7 @@ try
 {
     Directory.Delete(dataRoot, recursive: true);
 }
-catch (IOException ex)
+catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
 {
     log.WriteLine($"{dataRoot} not removed: {ex.Message}");
 }
