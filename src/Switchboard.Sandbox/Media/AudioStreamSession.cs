@@ -19,9 +19,10 @@ namespace Switchboard.Sandbox.Media;
 /// </remarks>
 public sealed partial class AudioStreamSession : IMediaBug, IAsyncDisposable
 {
-    private const int OutboundCapacity = 512;
+    // 128 messages: 2.56 s of audio at the default 20 ms batch before audio is dropped (and counted).
+    private const int OutboundCapacity = 128;
     private const int MessagePoolCapacity = 64;
-    private const int MessagePoolPrewarm = 8;
+    private const int MessagePoolPrewarm = 16;
     private const int CloseTimeoutSeconds = 2;
 
     private const string ConnectedBody = """{"status":"connected"}""";
@@ -86,6 +87,7 @@ public sealed partial class AudioStreamSession : IMediaBug, IAsyncDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        PresizeOutbound();
         _readConverter = new RateConverter(MediaFormat.SampleRate, options.SampleRate);
         _writeConverter = new RateConverter(MediaFormat.SampleRate, options.SampleRate);
         int converted = _readConverter.MaxOutputLength(MediaFormat.FrameSamples);
@@ -98,6 +100,22 @@ public sealed partial class AudioStreamSession : IMediaBug, IAsyncDisposable
         for (; _messagePoolCount < MessagePoolPrewarm; _messagePoolCount++)
         {
             _messagePool[_messagePoolCount] = new byte[_messageBytes];
+        }
+    }
+
+    /// <summary>
+    /// Grows the send queue's storage to its full capacity once, up front: a bounded channel's queue grows by
+    /// doubling as it fills and never shrinks, so without this the first time the socket falls behind further
+    /// than ever before, the clock thread would allocate the larger array.
+    /// </summary>
+    private void PresizeOutbound()
+    {
+        for (int i = 0; i < OutboundCapacity && _outbound.Writer.TryWrite(default); i++)
+        {
+        }
+
+        while (_outbound.Reader.TryRead(out _))
+        {
         }
     }
 

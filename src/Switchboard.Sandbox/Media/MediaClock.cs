@@ -48,6 +48,10 @@ public sealed class MediaClock : IAsyncDisposable
     private CancellationTokenSource? _stopping;
     private Task? _loop;
 
+    // Held by the clock, not only by its own pending wait: a timer on a custom TimeProvider that nothing else
+    // references could be collected with the loop waiting on it.
+    private PeriodicTimer? _timer;
+
     public MediaClock(TimeProvider timeProvider, ILogger<MediaClock>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -121,9 +125,9 @@ public sealed class MediaClock : IAsyncDisposable
             _stopping = new CancellationTokenSource();
 
             // The timer and the time origin exist before Start returns, so time that passes after it counts.
-            var timer = new PeriodicTimer(MediaFormat.FrameDuration, _timeProvider);
+            _timer = new PeriodicTimer(MediaFormat.FrameDuration, _timeProvider);
             _origin = _timeProvider.GetUtcNow() - (MediaFormat.FrameDuration * _tick);
-            _loop = RunAsync(timer, _timeProvider.GetTimestamp(), _stopping.Token);
+            _loop = RunAsync(_timer, _timeProvider.GetTimestamp(), _stopping.Token);
         }
     }
 
@@ -209,7 +213,6 @@ public sealed class MediaClock : IAsyncDisposable
     private async Task RunAsync(PeriodicTimer timer, long origin, CancellationToken cancellationToken)
     {
         await Task.Yield();
-        using PeriodicTimer owned = timer;
         try
         {
             long done = 0;
@@ -247,12 +250,15 @@ public sealed class MediaClock : IAsyncDisposable
     {
         Task? loop;
         CancellationTokenSource? stopping;
+        PeriodicTimer? timer;
         lock (_gate)
         {
             loop = _loop;
             stopping = _stopping;
+            timer = _timer;
             _loop = null;
             _stopping = null;
+            _timer = null;
         }
 
         if (stopping is null || loop is null)
@@ -268,6 +274,7 @@ public sealed class MediaClock : IAsyncDisposable
         finally
         {
             stopping.Dispose();
+            timer?.Dispose();
         }
     }
 }

@@ -19,7 +19,6 @@ public class AudioPacerTests
         Assert.False(tick.IsCompleted);
 
         time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.True(tick.IsCompleted);
         Assert.True(await tick.AsTask().WaitAsync(Bound));
     }
 
@@ -37,38 +36,117 @@ public class AudioPacerTests
         for (int k = 1; k <= ticks; k++)
         {
             ValueTask<bool> tick = pacer.WaitForNextTickAsync(CancellationToken.None);
-            int guard = 0;
-            while (!tick.IsCompleted)
+            double expected = Math.Ceiling(k * 20.0 / step) * step;
+            while (time.Elapsed.TotalMilliseconds < expected)
             {
+                Assert.False(tick.IsCompleted, $"tick {k} came before {expected} ms");
                 time.Advance(TimeSpan.FromMilliseconds(step));
-                Assert.True(++guard <= 3, $"tick {k} did not arrive within three steps");
             }
 
+            // The timer's continuation may hop to the thread pool: wait for it, bounded.
             Assert.True(await tick.AsTask().WaitAsync(Bound));
-            double expected = Math.Ceiling(k * 20.0 / step) * step;
+            Assert.Equal(k, pacer.TickCount);
             Assert.Equal(expected, time.Elapsed.TotalMilliseconds);
         }
     }
 
     [Fact]
-    public async Task A_late_consumer_gets_one_immediate_tick_and_then_the_grid_again()
+    public async Task A_late_consumer_gets_every_missed_tick_at_once_and_then_the_grid_again()
     {
         var time = new ManualTimeProvider();
         using var pacer = new AudioPacer(Period, time);
 
         time.Advance(TimeSpan.FromMilliseconds(65)); // three periods pass with nobody waiting
 
-        ValueTask<bool> late = pacer.WaitForNextTickAsync(CancellationToken.None);
-        Assert.True(late.IsCompleted);
-        Assert.True(await late.AsTask().WaitAsync(Bound));
+        for (int missed = 1; missed <= 3; missed++)
+        {
+            ValueTask<bool> late = pacer.WaitForNextTickAsync(CancellationToken.None);
+            Assert.True(late.IsCompleted, $"missed tick {missed} was not handed out at once");
+            Assert.True(await late.AsTask().WaitAsync(Bound));
+        }
 
+        Assert.Equal(3, pacer.TickCount);
         ValueTask<bool> next = pacer.WaitForNextTickAsync(CancellationToken.None);
-        Assert.False(next.IsCompleted); // missed ticks do not queue up into a burst
+        Assert.False(next.IsCompleted); // caught up: tick 4 is due at 80 ms
         time.Advance(TimeSpan.FromMilliseconds(14));
         Assert.False(next.IsCompleted);
-        time.Advance(TimeSpan.FromMilliseconds(1)); // 80 ms: back on the grid, not 65 + 20
-        Assert.True(next.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1)); // 80 ms: on the grid, not 65 + 20
         Assert.True(await next.AsTask().WaitAsync(Bound));
+    }
+
+    [Theory]
+    [InlineData(20)]
+    [InlineData(35)]
+    [InlineData(90)]
+    [InlineData(480)]
+    public async Task A_consumer_woken_late_every_time_still_gets_fifty_ticks_per_second(int wakeEveryMs)
+    {
+        // The consumer only runs every wakeEveryMs (a loaded machine). Each time it runs, it sends every frame due,
+        // and then keeps its one wait pending until the next run. After 10 s exactly 500 frames went out: none is
+        // skipped, none is invented.
+        var time = new ManualTimeProvider();
+        using var pacer = new AudioPacer(Period, time);
+        long sent = 0;
+        ValueTask<bool> pending = pacer.WaitForNextTickAsync(CancellationToken.None);
+        for (int elapsed = wakeEveryMs; elapsed <= 10_000; elapsed += wakeEveryMs)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(wakeEveryMs));
+            while (pacer.TicksDue > sent)
+            {
+                Assert.True(await pending.AsTask().WaitAsync(Bound));
+                sent++;
+                pending = pacer.WaitForNextTickAsync(CancellationToken.None);
+            }
+
+            Assert.Equal(elapsed / 20, sent);
+        }
+
+        Assert.Equal(0, pacer.SkippedTicks);
+        pacer.Dispose();
+        Assert.False(await pending.AsTask().WaitAsync(Bound));
+    }
+
+    [Fact]
+    public async Task A_stall_longer_than_the_catch_up_limit_skips_the_oldest_ticks_and_counts_them()
+    {
+        var time = new ManualTimeProvider();
+        using var pacer = new AudioPacer(Period, time, maxCatchUp: TimeSpan.FromMilliseconds(100));
+        time.Advance(TimeSpan.FromMilliseconds(1000)); // 50 ticks due, at most 5 handed out at once
+
+        for (int i = 0; i < 5; i++)
+        {
+            ValueTask<bool> tick = pacer.WaitForNextTickAsync(CancellationToken.None);
+            Assert.True(tick.IsCompleted, $"catch-up tick {i + 1} was not immediate");
+            Assert.True(await tick);
+        }
+
+        Assert.Equal(45, pacer.SkippedTicks);
+        Assert.Equal(50, pacer.TickCount);
+        ValueTask<bool> after = pacer.WaitForNextTickAsync(CancellationToken.None);
+        Assert.False(after.IsCompleted); // caught up: the next tick is on the grid again (1020 ms)
+        time.Advance(Period);
+        Assert.True(await after.AsTask().WaitAsync(Bound));
+        Assert.Equal(51, pacer.TickCount);
+    }
+
+    [Fact]
+    public async Task A_stale_timer_wake_up_does_not_hand_out_a_tick_early()
+    {
+        // The timer fires at 20 and 40 ms while the consumer is away; at 45 ms it takes ticks 1 and 2 at once.
+        // The timer's pending signal must not make tick 3 (due at 60 ms) come early.
+        var time = new ManualTimeProvider();
+        using var pacer = new AudioPacer(Period, time);
+        time.Advance(TimeSpan.FromMilliseconds(45));
+        Assert.True(await pacer.WaitForNextTickAsync(CancellationToken.None));
+        Assert.True(await pacer.WaitForNextTickAsync(CancellationToken.None));
+
+        ValueTask<bool> third = pacer.WaitForNextTickAsync(CancellationToken.None);
+        Assert.False(third.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(14)); // 59 ms
+        Assert.False(third.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(await third.AsTask().WaitAsync(Bound));
+        Assert.Equal(3, pacer.TickCount);
     }
 
     [Fact]

@@ -85,15 +85,12 @@ public sealed class MediaEngineLoadTests(ITestOutputHelper output) : IAsyncLifet
         // sockets drain in between, as 20 ms of real time would (the ticks themselves run back to back).
         await TickAndDrainAsync(connections, 60, 20);
         long allocated = 0;
-        int allocatingBatches = 0;
         TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         for (int batch = 0; batch < 67; batch++)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
             _bed.Tick(3);
-            long batchAllocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            allocated += batchAllocated;
-            allocatingBatches += batchAllocated > 0 ? 1 : 0;
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
             await DrainAsync(connections, 3);
         }
 
@@ -101,9 +98,8 @@ public sealed class MediaEngineLoadTests(ITestOutputHelper output) : IAsyncLifet
         output.WriteLine(
             $"40 streamed callers + 20 bridged legs + 4 conference members, 201 ticks: process CPU {cpu.TotalMicroseconds / (201.0 * 64):0.0} us " +
             "per channel-tick, including socket sends and the in-process Kestrel receiving them");
-        // Steady state allocates nothing. On a loaded machine a socket that falls behind can make one send queue grow
-        // once (seen: a single 2.3 KB growth in 67 batches); anything recurring or larger fails.
-        Assert.True(allocatingBatches <= 1 && allocated <= 4096, $"{allocated} B allocated in {allocatingBatches} of 67 batches");
+        // Steady state allocates nothing, also when a socket falls behind (the send queues are sized up front).
+        Assert.Equal(0, allocated);
         Assert.All(sessions, s => Assert.Equal(AudioStreamState.Connected, s.State));
     }
 

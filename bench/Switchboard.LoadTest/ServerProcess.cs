@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace Switchboard.LoadTest;
+
+/// <summary>
+/// The Switchboard server in its own process (<c>dotnet Switchboard.Server.dll</c>), configured through
+/// environment variables: SQLite in the given data folder, sandbox PBX, a fixed operator key. Its CPU time
+/// and RSS come from <c>/proc/&lt;pid&gt;</c>.
+/// </summary>
+public sealed partial class ServerProcess : IAsyncDisposable
+{
+    public const string OperatorKey = "load-test-operator-key-0123456789";
+
+    private readonly Process _process;
+    private readonly TaskCompletionSource<IPEndPoint> _eslEndPoint = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly StreamWriter _log;
+
+    private ServerProcess(Process process, Uri baseAddress, StreamWriter log)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        _log = log;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int Pid => _process.Id;
+
+    /// <summary>Where the PBX sandbox's Event Socket listens (read from the server's start-up log).</summary>
+    public Task<IPEndPoint> EslEndPoint => _eslEndPoint.Task;
+
+    public static async Task<ServerProcess> StartAsync(
+        string serverDll, string dataRoot, bool perfMap, string? gcServer, IEnumerable<(string Key, string Value)> environment, CancellationToken cancellationToken)
+    {
+        int port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(serverDll)!,
+        };
+        start.ArgumentList.Add(serverDll);
+        start.Environment["Urls"] = $"http://127.0.0.1:{port}"; // app configuration: wins over appsettings.json
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach ((string key, string value) in Configuration(dataRoot))
+        {
+            start.Environment[key] = value;
+        }
+
+        foreach ((string key, string value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        if (gcServer is not null)
+        {
+            start.Environment["DOTNET_gcServer"] = gcServer;
+        }
+
+        if (perfMap)
+        {
+            start.Environment["DOTNET_PerfMapEnabled"] = "1"; // lets `perf report` name JIT-compiled methods
+            start.Environment["DOTNET_EnableWriteXorExecute"] = "0"; // code in one plain mapping perf can attribute
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var log = new StreamWriter(Path.Combine(dataRoot, $"server-{process.Id}.log")) { AutoFlush = true };
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"), log);
+        try
+        {
+            await server.WaitReadyAsync(dataRoot, cancellationToken);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    private async Task WaitReadyAsync(string dataRoot, CancellationToken cancellationToken)
+    {
+        Process process = _process;
+        var server = this;
+        process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The server exited with {process.ExitCode}; see {dataRoot}/server-{process.Id}.log");
+            }
+
+            try
+            {
+                using HttpResponseMessage ready = await http.GetAsync(new Uri("health/ready", UriKind.Relative), cancellationToken);
+                if (ready.IsSuccessStatusCode)
+                {
+                    break;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException("The server was not ready within 60 s.");
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    /// <summary>The environment the server runs with (the same keys configure the seeding host).</summary>
+    public static IEnumerable<(string Key, string Value)> Configuration(string dataRoot) =>
+    [
+        ("Data__Provider", "Sqlite"),
+        ("Data__DataRoot", dataRoot),
+        ("Data__SeedDemoTenant", "true"),
+        ("Telephony__Mode", "Sandbox"),
+        ("Security__AdminApiKey", OperatorKey),
+        ("Logging__LogLevel__Default", "Warning"),
+        ("Logging__LogLevel__Switchboard.Server.Telephony.SandboxHost", "Information"),
+    ];
+
+    /// <summary>utime + stime of the process so far (clock ticks of 10 ms).</summary>
+    public TimeSpan CpuTime()
+    {
+        string stat = File.ReadAllText($"/proc/{Pid}/stat");
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        long ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture); // utime, stime
+        return TimeSpan.FromMilliseconds(ticks * 10.0);
+    }
+
+    /// <summary>Resident set size in bytes.</summary>
+    public long Rss()
+    {
+        foreach (string line in File.ReadLines($"/proc/{Pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Threads of the process.</summary>
+    public int Threads() => Directory.GetDirectories($"/proc/{Pid}/task").Length;
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.WriteLine(line);
+        }
+
+        Match match = EslLine().Match(line);
+        if (match.Success && IPEndPoint.TryParse(match.Groups[1].Value, out IPEndPoint? endPoint))
+        {
+            _eslEndPoint.TrySetResult(endPoint);
+        }
+    }
+
+    [GeneratedRegex(@"Event Socket listens on ([0-9a-fA-F.:\[\]]+)")]
+    private static partial Regex EslLine();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        lock (_log)
+        {
+            _log.Dispose();
+        }
+    }
+}
