@@ -25,6 +25,9 @@ public enum ToolFollowUp
 
     /// <summary>Say goodbye (the provider's answer to the result), then hang up.</summary>
     EndCall,
+
+    /// <summary>The caller is with a person now: the AI session ends.</summary>
+    Transferred,
 }
 
 /// <summary>A tool's answer for the provider, and what the call does next.</summary>

@@ -91,6 +91,24 @@ public sealed partial class CallSession : IAsyncDisposable
     /// <summary>Records why the call ends (when nothing else did first), e.g. <c>end_call</c>.</summary>
     public void EndedBy(string reason) => Interlocked.CompareExchange(ref _endReason, reason, null);
 
+    /// <summary>
+    /// The caller is bridged to a person: when that person hangs up the call ends (instead of parking the caller with no
+    /// one to serve them), and the media stream is stopped — the AI's part of the call is over.
+    /// </summary>
+    public async Task HandOverAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _esl.SetVarAsync(CallUuid, "park_after_bridge", "false", cancellationToken);
+            await _esl.SetVarAsync(CallUuid, "hangup_after_bridge", "true", cancellationToken);
+            await _esl.AudioStreamStopAsync(CallUuid, null, cancellationToken);
+        }
+        catch (Exception ex) when (ex is EventSocketException or EventSocketCommandException or EventSocketDisconnectedException or TimeoutException)
+        {
+            Log.PlaybackCommandFailed(_logger, CallUuid, ex);
+        }
+    }
+
     /// <summary>Hangs the caller up through ESL (<c>uuid_kill … NORMAL_CLEARING</c>).</summary>
     public Task HangUpAsync(CancellationToken cancellationToken) =>
         _esl.KillAsync(CallUuid, HangupCause.NormalClearing, cancellationToken);
@@ -104,7 +122,7 @@ public sealed partial class CallSession : IAsyncDisposable
     /// Why the session ended: what the conversation decided (end_call, idle_timeout), else the hangup cause when the
     /// PBX reported one, else what ended the stream.
     /// </summary>
-    public string? EndReason => _endReason is "end_call" or "idle_timeout" || _hangupCause is null ? _endReason : "hangup:" + _hangupCause;
+    public string? EndReason => _endReason is "end_call" or "idle_timeout" or "transferred" || _hangupCause is null ? _endReason : "hangup:" + _hangupCause;
 
     private string? _hangupCause;
 

@@ -42,6 +42,7 @@ public sealed class CallToolDispatcher(CallTools tools, TimeProvider time)
         return outcome.Action switch
         {
             EndCallAction => new CallToolReply(outcome.ResultJson, ToolFollowUp.EndCall),
+            TransferCallAction => new CallToolReply(outcome.ResultJson, ToolFollowUp.Transferred),
             _ => new CallToolReply(outcome.ResultJson),
         };
     }

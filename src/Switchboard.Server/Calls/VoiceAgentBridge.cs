@@ -57,6 +57,7 @@ public sealed partial class VoiceAgentBridge : ICallAgent
     private int _responsesSinceEndCall;
     private bool _goodbyeAudioSeen;
     private CallSession? _session;
+    private bool _transferred;
     private bool _responseOpen;
     private ConversationTurn? _reservedCallerTurn;
     private readonly System.Text.StringBuilder _agentPartial = new();
@@ -125,11 +126,21 @@ public sealed partial class VoiceAgentBridge : ICallAgent
         }
     }
 
+    /// <summary>While the caller waits on hold for a transfer, the agent neither hears nor answers them.</summary>
+    public void Pause(bool paused) => _paused = paused;
+
+    private volatile bool _paused;
+
     public void OnCallerAudio(ReadOnlySpan<byte> frame)
     {
         if (_fellBack)
         {
             _lastResort.OnCallerAudio(frame);
+            return;
+        }
+
+        if (_paused)
+        {
             return;
         }
 
@@ -347,6 +358,12 @@ public sealed partial class VoiceAgentBridge : ICallAgent
     /// <summary>Barge-in confirmation, the goodbye before a hang-up, and the idle limit.</summary>
     private async Task<bool> OnTimersAsync(CallSession session, IVoiceAgent agent, CancellationToken cancellationToken)
     {
+        if (_transferred)
+        {
+            await session.HandOverAsync(cancellationToken);
+            return true;
+        }
+
         long now = _time.GetTimestamp();
         if (_bargeInDueAt != 0 && now >= _bargeInDueAt)
         {
@@ -616,6 +633,15 @@ public sealed partial class VoiceAgentBridge : ICallAgent
         }
 
         CallToolReply reply = await _tools(session, call, cancellationToken);
+        if (reply.FollowUp == ToolFollowUp.Transferred)
+        {
+            // Bridged to a person: the AI's part of the call is over.
+            session.SetOutcome(ConversationOutcome.Transferred);
+            session.EndedBy("transferred");
+            _transferred = true;
+            return;
+        }
+
         if (reply.FollowUp == ToolFollowUp.EndCall)
         {
             _endCallRequestedAt = _time.GetTimestamp();

@@ -88,9 +88,14 @@ public sealed partial class CallController : BackgroundService
         }
     }
 
+    /// <summary>Streams being started at once (each a DB lookup and two Event Socket commands).</summary>
+    private const int MaxConcurrentStarts = 64;
+
     private async Task WatchParkedCallsAsync(CancellationToken stoppingToken)
     {
         using EventSubscription events = _pbx.Client.Subscribe();
+        using var starts = new SemaphoreSlim(MaxConcurrentStarts);
+        var starting = new HashSet<Task>();
         try
         {
             await foreach (EventSocketEvent e in events.Reader.ReadAllAsync(stoppingToken))
@@ -117,11 +122,36 @@ public sealed partial class CallController : BackgroundService
                     e["Caller-Destination-Number"],
                     e["Caller-Caller-ID-Number"],
                     e["Caller-Caller-ID-Name"]);
-                await TryStartStreamAsync(call, stoppingToken);
+
+                // The reader only dispatches: a slow lookup or command for one call must never hold up the events of
+                // the others (a full subscription would stall the Event Socket reader and every command reply).
+                starting.RemoveWhere(task => task.IsCompleted);
+                await starts.WaitAsync(stoppingToken);
+                starting.Add(StartReleasingAsync(call, starts, stoppingToken));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            await Task.WhenAll(starting);
+        }
+    }
+
+    private async Task StartReleasingAsync(ParkedCall call, SemaphoreSlim starts, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Yield();
+            await TryStartStreamAsync(call, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            starts.Release();
         }
     }
 

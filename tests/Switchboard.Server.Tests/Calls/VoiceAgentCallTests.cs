@@ -356,6 +356,92 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 700), 900, 1100);
     }
 
+    [Fact]
+    public async Task Asked_for_finance_the_agent_puts_the_caller_through_and_leaves_the_call()
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        await OpenAllHoursAsync();
+        _server.Services.GetRequiredService<SandboxPbx>().ConfigureExtension(DemoTenant.DomainName, "1004", new SimulatedExtension { AnswerDelay = TimeSpan.FromMilliseconds(300) });
+        _openAi.EnqueueResponse(new FakeResponse
+        {
+            Audio = Tone(1200, 0.4),
+            Transcript = "Vou transferir para o financeiro.",
+            FunctionCall = new FakeFunctionCall("transfer_call", """{"destination":"financeiro","reason":"dúvida sobre a fatura"}"""),
+        });
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await Wait.UntilAsync(() => !registry.Contains(call.Uuid), TimeSpan.FromSeconds(30));
+
+        Assert.Equal("transferred", session.EndReason);
+        SandboxChannel caller = _server.Services.GetRequiredService<SandboxPbx>().FindChannel(call.Uuid)!;
+        Assert.NotNull(caller.BridgedTo);
+        Conversation stored = await ConversationAsync(call.Uuid);
+        Assert.Equal(ConversationOutcome.Transferred, stored.Outcome);
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        Switchboard.Server.Transfers.TransferAttempt attempt = await db.TransferAttempts.SingleAsync(t => t.CallUuid == call.Uuid);
+        Assert.Equal(Switchboard.Server.Transfers.TransferAttemptResult.Success, attempt.Result);
+        Assert.True(await _server.MetricAsync("switchboard_transfers_total", ("result", "success")) >= 1);
+        await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
+    }
+
+    [Fact]
+    public async Task A_busy_destination_comes_back_to_the_agent_with_the_status_to_say_and_the_fallback()
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        await OpenAllHoursAsync();
+        _server.Services.GetRequiredService<SandboxPbx>().ConfigureExtension(DemoTenant.DomainName, "1004", new SimulatedExtension { Behaviour = ExtensionBehaviour.Busy });
+        _openAi.EnqueueResponse(new FakeResponse
+        {
+            Audio = Tone(1200, 0.4),
+            Transcript = "Vou transferir para a Jeniffer.",
+            FunctionCall = new FakeFunctionCall("transfer_call", """{"destination":"jeniffer","reason":null}"""),
+        });
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(900, 0.6), Transcript = "A Jeni está ocupada. Quer deixar um recado?" });
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
+        FakeClientEvent output = await _openAi.WaitForEventAsync("conversation.item.create", e => e.GetProperty("item").GetProperty("type").GetString() == "function_call_output", TimeSpan.FromSeconds(30));
+        using var result = System.Text.Json.JsonDocument.Parse(output.Json.GetProperty("item").GetProperty("output").GetString()!);
+        System.Text.Json.JsonElement root = result.RootElement;
+        Assert.False(root.GetProperty("ok").GetBoolean());
+        Assert.Equal(("busy", "Jeni - Financeiro", "offer_ticket"), (root.GetProperty("status").GetString(), root.GetProperty("destination").GetString(), root.GetProperty("fallback").GetString()));
+        Assert.Contains("ocupad", root.GetProperty("say").GetString(), StringComparison.OrdinalIgnoreCase);
+
+        // The caller is back with the secretary, who answers.
+        WavAudio audio = await HearAndHangUpAsync(api, call.Uuid, session);
+        Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 900), 500, 700);
+        // The demo destination retries once: two busy attempts.
+        List<Switchboard.Server.Transfers.TransferAttempt> attempts = await ConversationAttemptsAsync(call.Uuid);
+        Assert.Equal(2, attempts.Count);
+        Assert.All(attempts, a => Assert.Equal(Switchboard.Server.Transfers.TransferAttemptResult.Busy, a.Result));
+    }
+
+    /// <summary>The demo destinations keep office hours; these tests run at any hour.</summary>
+    private async Task OpenAllHoursAsync()
+    {
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        foreach (Switchboard.Server.Transfers.TransferDestination destination in await db.TransferDestinations.ToListAsync())
+        {
+            destination.WorkingHours = null;
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    private async Task<List<Switchboard.Server.Transfers.TransferAttempt>> ConversationAttemptsAsync(string callUuid)
+    {
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        return await db.TransferAttempts.AsNoTracking().Where(t => t.CallUuid == callUuid).ToListAsync();
+    }
+
     private static short[] Tone24k(double hz, double seconds)
     {
         short[] samples = new short[(int)(24000 * seconds)];

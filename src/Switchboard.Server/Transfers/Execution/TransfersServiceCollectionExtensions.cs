@@ -13,6 +13,7 @@ public static class TransfersServiceCollectionExtensions
         services.AddOptions<TransferExecutionOptions>().BindConfiguration(TransferExecutionOptions.Section);
         services.TryAddSingleton<IAnnouncer, DtmfAnnouncer>();
         services.TryAddSingleton<TransferExecutor>();
+        services.AddScoped<Tools.ICallTool, TransferCallTool>();
         return services;
     }
 
