@@ -139,13 +139,17 @@ public sealed partial class VoiceAgentBridge : ICallAgent
             return;
         }
 
+        AudioFrame copy = AudioFrame.Rent(frame.Length, _sampleRate);
         if (_paused)
         {
-            return;
+            // On hold: the agent hears silence (its clock keeps running, but nothing the caller says reaches it).
+            copy.Span.Clear();
+        }
+        else
+        {
+            frame.CopyTo(copy.Span);
         }
 
-        AudioFrame copy = AudioFrame.Rent(frame.Length, _sampleRate);
-        frame.CopyTo(copy.Span);
         if (!_toProvider.Writer.TryWrite(copy))
         {
             copy.Dispose();

@@ -40,9 +40,9 @@ public sealed record TicketDraft
 public sealed class TicketService
 {
     private readonly SwitchboardDbContext _db;
-    private readonly SwitchboardMetrics _metrics;
+    private readonly SwitchboardMetrics? _metrics;
 
-    public TicketService(SwitchboardDbContext db, SwitchboardMetrics metrics)
+    public TicketService(SwitchboardDbContext db, SwitchboardMetrics? metrics = null)
     {
         _db = db;
         _metrics = metrics;
@@ -77,7 +77,7 @@ public sealed class TicketService
         // The helpdesk delivery is saved in the ticket's own transaction: no ticket without its push, none lost.
         HelpdeskOutbox.Enqueue(_db, ticket);
         await TicketNumbers.AddAsync(_db, ticket, cancellationToken);
-        _metrics.TicketCreated();
+        _metrics?.TicketCreated();
         return ticket;
     }
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Sandbox;
 using Switchboard.Server.Calls;
 using Switchboard.Server.Data;
 using Switchboard.Server.Telephony;
@@ -23,7 +24,14 @@ public sealed class LocalAgentCallTests : IClassFixture<SandboxCallTests.LocalAg
     [Fact]
     public async Task A_caller_picks_a_destination_by_key_and_leaves_a_message_that_becomes_a_ticket()
     {
+        // Everyone is busy, at any hour the test runs.
         using HttpClient api = _server.Api();
+        await OpenAllHoursAsync();
+        foreach (string number in new[] { "9000", "1004", "5001" })
+        {
+            _server.Services.GetRequiredService<SandboxPbx>().ConfigureExtension(DemoTenant.DomainName, number, new SimulatedExtension { Behaviour = ExtensionBehaviour.Busy });
+        }
+
         SandboxCallsEndpoints.SandboxCallView call = (await (await api.PostAsJsonAsync("/api/sandbox/calls", new { destination = "8000", callerIdNumber = "11955554444", callerIdName = "Ana" }))
             .Content.ReadFromJsonAsync<SandboxCallsEndpoints.SandboxCallView>())!;
         CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
@@ -47,7 +55,9 @@ public sealed class LocalAgentCallTests : IClassFixture<SandboxCallTests.LocalAg
         await Wait.UntilAsync(() => AgentSaid(bridge, "recado"), TimeSpan.FromSeconds(20));
         await Wait.UntilAsync(() => !session.Playback.IsPlaying, TimeSpan.FromSeconds(30));
 
-        // The caller finishes the message with #; the ticket is confirmed with its number, then the agent hangs up.
+        // A second of (quiet) message after the beep, then the caller finishes it with #; the ticket is confirmed with its number, then the agent hangs up.
+        long afterBeep = session.FramesReceived;
+        await Wait.UntilAsync(() => session.FramesReceived >= afterBeep + 50, TimeSpan.FromSeconds(10));
         Assert.True((await api.PostAsync($"/api/sandbox/calls/{call.Uuid}/dtmf/%23", null)).IsSuccessStatusCode);
         await Wait.UntilAsync(() => !registry.Contains(call.Uuid), TimeSpan.FromSeconds(60));
         Assert.Equal("end_call", session.EndReason);
@@ -56,14 +66,29 @@ public sealed class LocalAgentCallTests : IClassFixture<SandboxCallTests.LocalAg
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
         SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
         Conversation stored = await db.Conversations.AsNoTracking().Include(c => c.Turns).SingleAsync(c => c.CallUuid == call.Uuid);
-        Tickets.Ticket ticket = await db.Tickets.SingleAsync(t => t.ConversationId == stored.Id);
+        List<Switchboard.Server.Tools.ToolInvocation> audit = await db.ToolInvocations.Where(t => t.CallUuid == call.Uuid).OrderBy(t => t.CreatedAt).ToListAsync();
+        Tickets.Ticket? ticket = await db.Tickets.SingleOrDefaultAsync(t => t.ConversationId == stored.Id);
+        Assert.True(ticket is not null, string.Join(" | ", audit.Select(t => $"{t.Name} {t.Arguments} → {t.Result}")));
         Assert.Equal(("+5511955554444", "Ana"), (ticket.CallerNumber, ticket.CallerName));
         Assert.False(string.IsNullOrEmpty(ticket.IntendedDestination));
+        Assert.Equal("busy", ticket.Reason);
         Assert.Equal(ConversationOutcome.TicketCreated, stored.Outcome);
         Assert.Contains(stored.Turns, t => t.Speaker == ConversationSpeaker.Caller && t.Text.Contains(second, StringComparison.Ordinal));
         Assert.Contains(stored.Turns, t => t.Speaker == ConversationSpeaker.Agent && t.Text.Contains(ticket.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
-        List<string> tools = await db.ToolInvocations.Where(t => t.CallUuid == call.Uuid).OrderBy(t => t.CreatedAt).Select(t => t.Name).ToListAsync();
-        Assert.Equal(["transfer_call", "take_message", "end_call"], tools);
+        Assert.Equal(["transfer_call", "take_message", "end_call"], audit.Select(t => t.Name));
+    }
+
+    private async Task OpenAllHoursAsync()
+    {
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        foreach (Switchboard.Server.Transfers.TransferDestination destination in await db.TransferDestinations.ToListAsync())
+        {
+            destination.WorkingHours = null;
+        }
+
+        await db.SaveChangesAsync();
     }
 
     private static bool AgentSaid(VoiceAgentBridge bridge, string words) =>
