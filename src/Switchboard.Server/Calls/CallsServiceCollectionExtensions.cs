@@ -12,6 +12,7 @@ public static class CallsServiceCollectionExtensions
         builder.Services.AddSingleton<CallRegistry>();
         builder.Services.AddSingleton<VoiceAgentFactory>();
         builder.Services.AddSingleton<CallToolDispatcher>();
+        builder.Services.AddSingleton<SecretaryConfigCache>();
         builder.Services.AddSingleton<SpeechVoices>();
         builder.Services.AddSingleton(services => new PhrasePlayer(
             services.GetRequiredService<SpeechVoices>().For,

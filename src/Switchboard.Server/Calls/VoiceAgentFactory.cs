@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Switchboard.Protocols.Realtime;
 using Switchboard.Protocols.Realtime.ElevenLabs;
@@ -7,7 +6,6 @@ using Switchboard.Protocols.Realtime.Gemini;
 using Switchboard.Protocols.Realtime.Local;
 using Switchboard.Protocols.Realtime.OpenAi;
 using Switchboard.Protocols.Realtime.Pipeline;
-using Switchboard.Server.Data;
 using Switchboard.Server.Observability;
 using Switchboard.Server.Secretaries;
 using Switchboard.Server.Secretaries.Prompts;
@@ -24,7 +22,7 @@ namespace Switchboard.Server.Calls;
 /// through as options); the API key is its encrypted secret <c>api_key</c>.
 /// </summary>
 public sealed partial class VoiceAgentFactory(
-    IServiceScopeFactory scopes,
+    SecretaryConfigCache configs,
     ProviderSecrets secrets,
     PhrasePlayer phrases,
     SpeechVoices voices,
@@ -45,28 +43,19 @@ public sealed partial class VoiceAgentFactory(
             return new CallAgentSetup(fallback, null, ProcessingMode.Auto, null, []);
         }
 
-        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenantId);
-        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
-        Secretary? secretary = await db.Secretaries.AsNoTracking()
-            .Include(s => s.Provider)
-            .Include(s => s.FallbackProvider)
-            .FirstOrDefaultAsync(s => s.Id == secretaryId && s.Enabled, cancellationToken);
-        if (secretary is null)
+        if (await configs.GetAsync(tenantId, secretaryId, cancellationToken) is not { } snapshot)
         {
             return new CallAgentSetup(fallback, null, ProcessingMode.Auto, null, []);
         }
 
+        Secretary secretary = snapshot.Secretary;
         if (callOptions.Value.EchoTest && secretary.Provider is { Type: AiProviderType.Local })
         {
             return new CallAgentSetup(fallback, secretary, ProcessingMode.TurnBased, AiProviderType.Local, []);
         }
 
-        Tenant? tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
-        List<TransferDestination> destinations = await db.TransferDestinations.AsNoTracking()
-            .Where(d => d.Enabled && (d.SecretaryId == null || d.SecretaryId == secretaryId))
-            .OrderBy(d => d.Priority).ThenBy(d => d.Name)
-            .ToListAsync(cancellationToken);
+        Tenant? tenant = snapshot.Tenant;
+        IReadOnlyList<TransferDestination> destinations = snapshot.Destinations;
 
         var skipped = new List<(string Label, string Reason)>();
         var plans = new List<AgentPlan>();
@@ -110,7 +99,7 @@ public sealed partial class VoiceAgentFactory(
     /// The offline agent: greets, reads a menu of the secretary's destinations (keys 1–8, 9 leaves a message),
     /// understands typed text by keywords, and takes messages; speaks with eSpeak NG.
     /// </summary>
-    private AgentPlan LocalPlan(Secretary secretary, Tenant? tenant, List<TransferDestination> destinations, StreamMetadata metadata)
+    private AgentPlan LocalPlan(Secretary secretary, Tenant? tenant, IReadOnlyList<TransferDestination> destinations, StreamMetadata metadata)
     {
         var menu = new List<LocalMenuEntry>();
         char digit = '1';
@@ -179,7 +168,7 @@ public sealed partial class VoiceAgentFactory(
     private static ProcessingMode ModeOf(AiProviderType type) =>
         type is AiProviderType.Pipeline or AiProviderType.Local ? ProcessingMode.TurnBased : ProcessingMode.Realtime;
 
-    private AgentPlan? Plan(Secretary secretary, Tenant? tenant, List<TransferDestination> destinations, AiProvider provider, StreamMetadata metadata)
+    private AgentPlan? Plan(Secretary secretary, Tenant? tenant, IReadOnlyList<TransferDestination> destinations, AiProvider provider, StreamMetadata metadata)
     {
         Dictionary<string, string> options;
         Uri? endpointUri = null;

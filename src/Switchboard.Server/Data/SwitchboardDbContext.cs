@@ -161,6 +161,11 @@ public sealed class SwitchboardDbContext : DbContext
                 }
             }
 
+            if (entry.Entity is Secretary or AiProvider or TransferDestination or Tenant)
+            {
+                Calls.SecretaryConfigCache.Changed();
+            }
+
             if (entry.State == EntityState.Added && entry.Metadata.FindProperty("CreatedAt") is { } created
                 && (DateTimeOffset)entry.Property(created).CurrentValue! == default)
             {

@@ -442,6 +442,39 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         return await db.TransferAttempts.AsNoTracking().Where(t => t.CallUuid == callUuid).ToListAsync();
     }
 
+    [Fact]
+    public async Task A_secretary_change_reaches_the_next_call_without_a_restart_and_an_unchanged_one_is_not_reloaded()
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        await UpdateSecretaryAsync(s => s.Prompt = "Você é a secretária da Demo. Versão A.");
+        SecretaryConfigCache cache = _server.Services.GetRequiredService<SecretaryConfigCache>();
+        using HttpClient api = _server.Api();
+
+        async Task<string> CallAndReadInstructionsAsync(string marker)
+        {
+            (SandboxCallsEndpoints.SandboxCallView call, CallSession _) = await PlaceCallAsync(api, new { destination = "8000" });
+            FakeClientEvent update = await _openAi.WaitForEventAsync(
+                "session.update",
+                e => e.GetProperty("session").GetProperty("instructions").GetString()!.Contains(marker, StringComparison.Ordinal),
+                TimeSpan.FromSeconds(20));
+            await HangUpAsync(api, call.Uuid);
+            return update.Json.GetProperty("session").GetProperty("instructions").GetString()!;
+        }
+
+        Assert.Contains("Versão A", await CallAndReadInstructionsAsync("Versão A"), StringComparison.Ordinal);
+        long loads = cache.Loads;
+
+        // The same configuration: the next call uses what is cached (a version check, no reload).
+        Assert.Contains("Versão A", await CallAndReadInstructionsAsync("Versão A"), StringComparison.Ordinal);
+        Assert.Equal(loads, cache.Loads);
+
+        // An operator edits the prompt: the next call has it, no restart.
+        await UpdateSecretaryAsync(s => s.Prompt = "Você é a secretária da Demo. Versão B.");
+        string instructions = await CallAndReadInstructionsAsync("Versão B");
+        Assert.DoesNotContain("Versão A", instructions, StringComparison.Ordinal);
+        Assert.Equal(loads + 1, cache.Loads);
+    }
+
     private static short[] Tone24k(double hz, double seconds)
     {
         short[] samples = new short[(int)(24000 * seconds)];
