@@ -475,6 +475,41 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         Assert.Equal(loads + 1, cache.Loads);
     }
 
+    [Theory]
+    [InlineData("lookup_customer", """{"phone":null}""", "Maria Souza")]
+    [InlineData("check_appointment", """{"date":null,"phone":null}""", "Dra. Ana")]
+    [InlineData("create_ticket", """{"subject":"Segunda via do boleto","description":"Cliente pediu a segunda via.","priority":"high"}""", "ticket_number")]
+    public async Task Each_tool_runs_from_the_provider_s_function_call_and_its_result_goes_back(string tool, string arguments, string expected)
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        await using (AsyncServiceScope scope = _server.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+            SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+            db.Contacts.Add(new Contacts.Contact { Id = Guid.NewGuid(), Name = "Maria Souza", Phone = "+5511988887777", Company = "Acme" });
+            db.Appointments.Add(new Contacts.Appointment { Id = Guid.NewGuid(), ContactPhone = "+5511988887777", StartsAt = DateTimeOffset.UtcNow.AddDays(2), WithWhom = "Dra. Ana", Description = "Retorno" });
+            await db.SaveChangesAsync();
+        }
+
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(1200, 0.3), Transcript = "Um instante.", FunctionCall = new FakeFunctionCall(tool, arguments) });
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(900, 0.3), Transcript = "Pronto." });
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession _) = await PlaceCallAsync(api, new { destination = "8000", callerIdNumber = "011988887777" });
+        FakeClientEvent output = await _openAi.WaitForEventAsync("conversation.item.create", e => e.GetProperty("item").GetProperty("type").GetString() == "function_call_output", TimeSpan.FromSeconds(20));
+        await _openAi.WaitForEventAsync("response.create", e => true, TimeSpan.FromSeconds(10));
+        string result = output.Json.GetProperty("item").GetProperty("output").GetString()!;
+        await HangUpAsync(api, call.Uuid);
+
+        Assert.Contains("\"ok\":true", result, StringComparison.Ordinal);
+        Assert.Contains(expected, result, StringComparison.Ordinal);
+        await using AsyncServiceScope check = _server.Services.CreateAsyncScope();
+        check.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        Switchboard.Server.Tools.ToolInvocation audit = await check.ServiceProvider.GetRequiredService<SwitchboardDbContext>().ToolInvocations.SingleAsync(t => t.CallUuid == call.Uuid);
+        Assert.Equal((tool, result, true), (audit.Name, audit.Result, audit.Succeeded));
+        Assert.Equal(arguments, audit.Arguments);
+    }
+
     private static short[] Tone24k(double hz, double seconds)
     {
         short[] samples = new short[(int)(24000 * seconds)];
