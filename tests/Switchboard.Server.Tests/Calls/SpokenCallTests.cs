@@ -15,6 +15,7 @@ using Switchboard.Server.Secretaries;
 using Switchboard.Server.Telephony;
 using Switchboard.Server.Tenancy;
 using Switchboard.Server.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Switchboard.Server.Tests.Calls;
 
@@ -34,7 +35,10 @@ public sealed class SpokenCallTests : IAsyncLifetime
     private readonly SandboxCallTests.Server _server = new();
     private short[] _speech = [];
     private SpeechSpan _voiced;
+    private readonly ITestOutputHelper _output;
     private string _callerWav = "";
+
+    public SpokenCallTests(ITestOutputHelper output) => _output = output;
 
     public async Task InitializeAsync()
     {
@@ -251,9 +255,11 @@ public sealed class SpokenCallTests : IAsyncLifetime
         await Wait.UntilAsync(() => !session.Playback.IsPlaying, TimeSpan.FromSeconds(20));
         Assert.Null(Assert.IsType<VoiceAgentBridge>(session.Agent).FallbackReason);
         string recording = Assert.Single(_server.Services.GetRequiredService<SandboxPbx>().FindChannel(uuid)!.RecordingPaths);
+        long hangUp = Stopwatch.GetTimestamp();
         await api.DeleteAsync($"/api/sandbox/calls/{uuid}");
         CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
-        await Wait.UntilAsync(() => !registry.Contains(uuid), TimeSpan.FromSeconds(20));
+        await Wait.UntilAsync(() => !registry.Contains(uuid), TimeSpan.FromSeconds(40));
+        _output.WriteLine($"session ended {Stopwatch.GetElapsedTime(hangUp).TotalSeconds:0.00} s after the hang-up");
         using FileStream file = File.OpenRead(recording);
         return WavFile.Read(file);
     }
@@ -277,11 +283,13 @@ public sealed class SpokenCallTests : IAsyncLifetime
 
         double paced = (double)chunks.Skip(first).Sum(c => c.Pcm.Length) / rate;
         double wall = chunks[^1].Seconds - chunks[first - 1].Seconds;
+        _output.WriteLine($"received {audioSeconds:0.00} s of audio, pace {paced / wall:0.000} x real time");
         Assert.InRange(paced / wall, 0.8, 1.25);
 
         // The sandbox may start streaming a little after the caller's audio starts, or the provider connect a little
         // after the stream: the speech can only appear earlier in what the fake received, never later.
         SpeechSpan received = SpeechSpan.Of(all, rate);
+        _output.WriteLine($"speech said at {SpeechStart:0.00}-{SpeechEnd:0.00} s, received at {received.Start:0.00}-{received.End:0.00} s");
         Assert.InRange(received.Start, SpeechStart - 1.5, SpeechStart + 0.3);
         Assert.InRange(received.End - received.Start, _voiced.Duration - 0.3, _voiced.Duration + 0.3);
         Assert.True(received.Start > 0.5, $"silence came before the speech (speech at {received.Start:0.00} s)");
@@ -291,7 +299,7 @@ public sealed class SpokenCallTests : IAsyncLifetime
     }
 
     /// <summary>The fake's answer tone is in what the caller heard (right channel) for about its length, after the caller spoke (left).</summary>
-    private static void AssertAnswerHeard(WavAudio heard, double hz, int milliseconds)
+    private void AssertAnswerHeard(WavAudio heard, double hz, int milliseconds)
     {
         Assert.Equal(2, heard.Channels);
         short[] caller = new short[heard.Samples.Length / 2];
@@ -303,6 +311,7 @@ public sealed class SpokenCallTests : IAsyncLifetime
         SpeechSpan spoke = SpeechSpan.Of(caller, Rate);
         bool[] answer = Tones.Present(heard.Samples, 2, 1, hz);
         int afterSpeech = answer.Skip((int)(spoke.End * 50)).Count(x => x) * 20;
+        _output.WriteLine($"answer heard for {afterSpeech} ms after the caller's speech ended at {spoke.End:0.00} s of the recording");
         Assert.InRange(afterSpeech, milliseconds - 100, milliseconds + 100);
     }
 
@@ -331,6 +340,7 @@ public sealed class SpokenCallTests : IAsyncLifetime
             Assert.True(answer.LatencyMs is not null && answer.ProviderLatencyMs is not null && answer.OwnLatencyMs is not null, all);
             Assert.InRange(answer.LatencyMs!.Value - (answer.ProviderLatencyMs!.Value + answer.OwnLatencyMs!.Value), -1, 1);
             Assert.InRange(answer.LatencyMs.Value, 0, 5000);
+            _output.WriteLine($"answer latency {answer.LatencyMs} ms = provider {answer.ProviderLatencyMs} + own {answer.OwnLatencyMs}");
         }
     }
 
