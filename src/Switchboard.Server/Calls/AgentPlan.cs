@@ -14,6 +14,9 @@ public sealed record AgentPlan(
     VoiceAgentSettings Settings,
     TimeSpan ConnectTimeout)
 {
+    /// <summary>What the provider had spent this month when the call started (its budget counts from there).</summary>
+    public decimal SpentAtStart { get; init; }
+
     /// <summary>How the conversation record names this plan, e.g. <c>realtime:open_ai_realtime</c> or <c>local</c>.</summary>
     public string Label => ConversationRecorder.Label(Mode, Provider?.Type);
 }

@@ -348,12 +348,12 @@ public sealed partial class ConversationRecorder : IAsyncDisposable
         {
             Enqueue(async (db, ct) =>
             {
-                // Decimals are TEXT on SQLite: add in .NET, not in SQL.
-                AiProvider? row = await db.AiProviders.FirstOrDefaultAsync(p => p.Id == providerId, ct);
-                if (row is not null)
+                // Decimals are TEXT on SQLite: add in .NET, not in SQL. Spend is running state, not configuration: it is
+                // written without touching the row's update time, so cached secretary configurations stay valid.
+                decimal? current = await db.AiProviders.Where(p => p.Id == providerId).Select(p => (decimal?)p.SpentThisMonthUsd).FirstOrDefaultAsync(ct);
+                if (current is { } spent)
                 {
-                    row.SpentThisMonthUsd += usd;
-                    await db.SaveChangesAsync(ct);
+                    await db.AiProviders.Where(p => p.Id == providerId).ExecuteUpdateAsync(s => s.SetProperty(p => p.SpentThisMonthUsd, spent + usd), ct);
                 }
             });
         }

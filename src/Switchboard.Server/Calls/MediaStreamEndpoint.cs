@@ -122,14 +122,14 @@ public static class MediaStreamEndpoint
         }
         finally
         {
-            registry.Remove(session);
             string provider = agent is VoiceAgentBridge { OnLastResort: false } bridge ? bridge.Provider : "echo";
             metrics.CallEnded(tenantLabel, provider, session.EndReason ?? "ended");
             ConversationOutcome outcome = session.OutcomeHint
                 ?? (agent is VoiceAgentBridge { OnLastResort: true } ? ConversationOutcome.Failed : ConversationOutcome.Completed);
-            await recorder.FinishAsync(outcome, session.EndReason ?? "ended", session.FramesReceived / 50.0, session.Playback.TotalSentMilliseconds / 1000.0);
             try
             {
+                await recorder.FinishAsync(outcome, session.EndReason ?? "ended", session.FramesReceived / 50.0, session.Playback.TotalSentMilliseconds / 1000.0);
+
                 // The PBX keeps recording the whole call: once it is over, the file goes to storage and its link to the record.
                 await recordings.EnqueueAsync(domainUuid, callUuid, recorder.ConversationId, null, recorder.StartedAt, CancellationToken.None);
             }
@@ -137,7 +137,11 @@ public static class MediaStreamEndpoint
             {
                 Log.RecordingNotQueued(logger, callUuid, ex);
             }
-
+            finally
+            {
+                // The record is complete before the call leaves the registry: whoever sees it gone can read it.
+                registry.Remove(session);
+            }
             Log.SessionEnded(logger, callUuid, domainUuid, session.EndReason ?? "ended", session.FramesReceived);
         }
     }

@@ -71,6 +71,15 @@ public sealed class SecretaryConfigCache(IServiceScopeFactory scopes, TimeProvid
         return snapshot;
     }
 
+    /// <summary>What a provider has spent this month, read live (spend is running state, not cached configuration).</summary>
+    public async Task<decimal> SpentAsync(Guid tenantId, Guid providerId, CancellationToken cancellationToken)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenantId);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        return await db.AiProviders.AsNoTracking().Where(p => p.Id == providerId).Select(p => p.SpentThisMonthUsd).FirstOrDefaultAsync(cancellationToken);
+    }
+
     /// <summary>Update times (and links) of every row the snapshot is made of, in one string.</summary>
     private static async Task<string> StampAsync(SwitchboardDbContext db, Guid secretaryId, CancellationToken cancellationToken)
     {

@@ -491,7 +491,7 @@ public sealed partial class VoiceAgentBridge : ICallAgent
                 if (finished.Usage is { } usage && plan.Provider is { } provider)
                 {
                     session.Recorder?.AddUsage(usage, provider, plan.Settings.Model);
-                    if (provider.BudgetMonthlyUsd is { } budget && provider.SpentThisMonthUsd + (session.Recorder?.EstimatedCostUsd ?? 0) >= budget)
+                    if (provider.BudgetMonthlyUsd is { } budget && plan.SpentAtStart + (session.Recorder?.EstimatedCostUsd ?? 0) >= budget)
                     {
                         throw new VoiceAgentException("budget_exhausted");
                     }
@@ -567,6 +567,15 @@ public sealed partial class VoiceAgentBridge : ICallAgent
         }
 
         DateTimeOffset now = _time.GetUtcNow();
+        if (line.Speaker == TranscriptSpeaker.Caller && _reservedCallerTurn is null && !_awaitingFirstAudio)
+        {
+            // Providers that never say the caller stopped (ElevenLabs, Gemini): the settled transcript marks the turn's end.
+            _callerSpeechEndedAt = _time.GetTimestamp();
+            _awaitingFirstAudio = true;
+            _firstAudioAt = 0;
+            _pendingLatency = null;
+        }
+
         if (line.Speaker == TranscriptSpeaker.Caller && _reservedCallerTurn is { } reserved)
         {
             _reservedCallerTurn = null;

@@ -71,7 +71,8 @@ public sealed partial class VoiceAgentFactory(
                 continue;
             }
 
-            if (provider.BudgetMonthlyUsd is { } budget && provider.SpentThisMonthUsd >= budget)
+            decimal spent = provider.BudgetMonthlyUsd is null ? 0 : await configs.SpentAsync(tenantId, provider.Id, cancellationToken);
+            if (provider.BudgetMonthlyUsd is { } budget && spent >= budget)
             {
                 skipped.Add((ConversationRecorder.Label(ModeOf(provider.Type), provider.Type), "over_budget"));
                 continue;
@@ -80,7 +81,7 @@ public sealed partial class VoiceAgentFactory(
             AgentPlan? plan = Plan(secretary, tenant, destinations, provider, metadata);
             if (plan is not null)
             {
-                plans.Add(plan);
+                plans.Add(plan with { SpentAtStart = spent });
             }
         }
 

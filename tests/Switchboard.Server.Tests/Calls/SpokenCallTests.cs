@@ -112,8 +112,8 @@ public sealed class SpokenCallTests : IAsyncLifetime
 
         AssertAnswerHeard(heard, 900, 1000);
 
-        // No latency: the ElevenLabs agent reports no end of the caller's speech (CallerSpeech(false)) to measure from.
-        await AssertStoredAsync(uuid, expectLatency: false);
+        // The agent reports no end of speech; the settled caller transcript marks the end of the turn.
+        await AssertStoredAsync(uuid, expectLatency: true);
         await AssertCountedAsync(session, "elevenlabs");
     }
 
@@ -147,16 +147,16 @@ public sealed class SpokenCallTests : IAsyncLifetime
         AssertAnswerHeard(heard, 900, 1000);
 
         // No latency: the Gemini agent reports no end of the caller's speech (CallerSpeech(false)) to measure from.
-        await AssertStoredAsync(uuid, expectLatency: false);
+        await AssertStoredAsync(uuid, expectLatency: true);
         await AssertCountedAsync(session, "gemini");
     }
 
     /// <summary>
-    /// The pipeline hears and transcribes the caller; its answer is not asserted here because the pipeline never
-    /// answers a caller turn that follows its greeting (the STT loop stops: see the lead's report on PipelineAgent).
+    /// The pipeline: Deepgram hears the caller (µ-law 8 kHz at the pace it is spoken), the chat server answers, the TTS
+    /// speaks it to the caller, and the turns with their latency are stored.
     /// </summary>
     [Fact]
-    public async Task A_caller_speaking_to_the_pipeline_secretary_is_heard_transcribed_and_recorded()
+    public async Task A_caller_speaking_to_the_pipeline_secretary_is_heard_answered_and_recorded()
     {
         await using DeepgramFake deepgram = await DeepgramFake.StartAsync();
         await using ChatCompletionsFake chat = await ChatCompletionsFake.StartAsync();
@@ -182,7 +182,8 @@ public sealed class SpokenCallTests : IAsyncLifetime
 
         using HttpClient api = _server.Api();
         (string uuid, CallSession session) = await PlaceCallAsync(api);
-        await Wait.UntilAsync(() => session.Recorder!.Turns.Any(t => t.Speaker == ConversationSpeaker.Caller && t.Text.Length > 0), TimeSpan.FromSeconds(40));
+        await Wait.UntilAsync(() => session.Recorder!.Turns.Any(t => t.Speaker == ConversationSpeaker.Agent && t.Text == Answer), TimeSpan.FromSeconds(40));
+        await Wait.UntilAsync(() => !session.Playback.IsPlaying, TimeSpan.FromSeconds(20));
         WavAudio heard = await HangUpAsync(api, uuid, session);
 
         // (1) The stream the product opens at the call rate: µ-law 8 kHz (DeepgramOptions.Encoding), at the pace it is spoken.
@@ -190,15 +191,12 @@ public sealed class SpokenCallTests : IAsyncLifetime
         Assert.Equal(("mulaw", "8000"), (query["encoding"], query["sample_rate"]));
         AssertReceived([.. deepgram.Audio.Select(a => (a.At.TotalSeconds, MuLaw(a.Bytes)))], Rate);
 
-        // (2) The greeting, synthesised by the TTS fake (one sentence, 500 ms of tone), reached the caller.
-        Assert.Equal([Greeting], tts.Requests.Select(r => (string?)r["input"]));
-        Assert.InRange(Tones.Milliseconds(heard.Samples, 2, 1, 1000), 400, 600);
+        // (2) The greeting and the answer, each synthesised by the TTS fake (500 ms of tone), reached the caller.
+        Assert.Equal([Greeting, Answer], tts.Requests.Select(r => (string?)r["input"]));
+        Assert.InRange(Tones.Milliseconds(heard.Samples, 2, 1, 1000), 900, 1100);
 
-        // (3) and (4): the caller's words are stored after the greeting, and the call is counted.
-        Conversation stored = await StoredAsync(uuid);
-        Assert.Equal(
-            [(ConversationSpeaker.Agent, Greeting), (ConversationSpeaker.Caller, Sentence)],
-            stored.Turns.Where(t => t.Speaker != ConversationSpeaker.System).OrderBy(t => t.Sequence).Select(t => (t.Speaker, t.Text)));
+        // (3) and (4): greeting, the caller's words and the answer with its latency are stored; the call is counted.
+        await AssertStoredAsync(uuid, expectLatency: true);
         await AssertCountedAsync(session, "pipeline");
     }
 

@@ -414,9 +414,9 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         // The caller is back with the secretary, who answers.
         WavAudio audio = await HearAndHangUpAsync(api, call.Uuid, session);
         Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 900), 500, 700);
-        // The demo destination retries once: two busy attempts.
+        // Every attempt the destination allows (one plus its retries) met a busy line.
         List<Switchboard.Server.Transfers.TransferAttempt> attempts = await ConversationAttemptsAsync(call.Uuid);
-        Assert.Equal(2, attempts.Count);
+        Assert.Equal(1 + await MaxRetriesAsync("Jeni - Financeiro"), attempts.Count);
         Assert.All(attempts, a => Assert.Equal(Switchboard.Server.Transfers.TransferAttemptResult.Busy, a.Result));
     }
 
@@ -432,6 +432,14 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         }
 
         await db.SaveChangesAsync();
+    }
+
+    private async Task<int> MaxRetriesAsync(string destination)
+    {
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        return await db.TransferDestinations.Where(d => d.Name == destination).Select(d => d.MaxRetries).SingleAsync();
     }
 
     private async Task<List<Switchboard.Server.Transfers.TransferAttempt>> ConversationAttemptsAsync(string callUuid)

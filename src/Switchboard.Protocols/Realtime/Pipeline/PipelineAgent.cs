@@ -102,7 +102,14 @@ public sealed class PipelineAgent : IVoiceAgent
 
         if (cancel is not null)
         {
-            await cancel.CancelAsync();
+            try
+            {
+                await cancel.CancelAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The response finished meanwhile: nothing left to cancel.
+            }
         }
 
         await response.WaitAsync(cancellationToken);
@@ -158,12 +165,18 @@ public sealed class PipelineAgent : IVoiceAgent
         catch (OperationCanceledException)
         {
         }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or VoiceAgentException or System.Net.WebSockets.WebSocketException or HttpRequestException)
+        {
+            // Never stop listening silently: the call moves to its fallback.
+            _events.Writer.TryWrite(new AgentError("pipeline_failed", "The pipeline stopped listening: " + ex.Message, Fatal: true));
+        }
     }
 
     private void StartResponse(ChatMessage? message)
     {
         lock (_lock)
         {
+            // Under the lock: a finishing response clears and disposes its source under the same lock.
             _responseCancel?.Cancel();
             Task previous = _response;
             var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
@@ -287,7 +300,16 @@ public sealed class PipelineAgent : IVoiceAgent
             }
 
             _events.Writer.TryWrite(new ResponseFinished(responseId, status, usage));
-            cancel.Dispose();
+            lock (_lock)
+            {
+                // The next response or barge-in must not reach a disposed source.
+                if (ReferenceEquals(_responseCancel, cancel))
+                {
+                    _responseCancel = null;
+                }
+
+                cancel.Dispose();
+            }
         }
     }
 
