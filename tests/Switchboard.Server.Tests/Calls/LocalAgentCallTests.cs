@@ -52,7 +52,7 @@ public sealed class LocalAgentCallTests : IClassFixture<SandboxCallTests.LocalAg
         // Key 2 (the second destination by priority): the transfer cannot be made, so the agent offers a message.
         string second = menu.Contains("disque 2", StringComparison.Ordinal) ? "2" : "1";
         Assert.True((await api.PostAsync($"/api/sandbox/calls/{call.Uuid}/dtmf/{second}", null)).IsSuccessStatusCode);
-        await Wait.UntilAsync(() => AgentSaid(bridge, "recado"), TimeSpan.FromSeconds(20));
+        await Wait.UntilAsync(() => AgentSaid(bridge, "após o sinal"), TimeSpan.FromSeconds(40));
         await Wait.UntilAsync(() => !session.Playback.IsPlaying, TimeSpan.FromSeconds(30));
 
         // A second of (quiet) message after the beep, then the caller finishes it with #; the ticket is confirmed with its number, then the agent hangs up.
