@@ -200,7 +200,15 @@ public sealed class ElevenLabsFakeConversation
     public void Abort()
     {
         _closed.TrySetResult((1006, "aborted"));
-        _socket.Abort();
+        try
+        {
+            _socket.Abort();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request has just finished.
+        }
+
         _stop.Cancel();
     }
 

@@ -154,7 +154,14 @@ public sealed class GeminiFakeSession
     public void Abort()
     {
         _abort.Cancel();
-        _socket.Abort();
+        try
+        {
+            _socket.Abort();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request has just finished.
+        }
     }
 
     public async Task SendAsync(string json)

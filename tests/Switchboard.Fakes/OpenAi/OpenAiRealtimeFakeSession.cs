@@ -103,13 +103,12 @@ internal sealed class OpenAiRealtimeFakeSession(OpenAiRealtimeFake owner, HttpCo
         try
         {
             context.Abort(); // the TCP connection, not only the WebSocket object
+            socket.Abort();
         }
         catch (ObjectDisposedException)
         {
-            // The request has just finished.
+            // The request has just finished (aborting its socket touches the disposed request too).
         }
-
-        socket.Abort();
     }
 
     public async Task SpeechStartedAsync()
