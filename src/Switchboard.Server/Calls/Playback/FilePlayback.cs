@@ -124,6 +124,12 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
 
     private static readonly TimeSpan PlaybackStartLatency = TimeSpan.FromMilliseconds(30);
 
+    /// <summary>
+    /// Smallest chunk sent early: each file costs FreeSWITCH a ~20 ms seam and a command round trip, so a provider that
+    /// speaks at real-time pace gets chunks of this size rather than one file per delta.
+    /// </summary>
+    private const int MinStarvedChunkMilliseconds = 160;
+
     /// <summary>Queued playback below which pending audio is sent at once rather than grown into a bigger chunk.</summary>
     private static readonly TimeSpan StarvationMargin = TimeSpan.FromMilliseconds(200);
 
@@ -156,7 +162,7 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
 
             // A provider that speaks at real-time pace would starve the caller while a doubled chunk fills:
             // when what is queued at FreeSWITCH is about to run out, send what there is.
-            if (_pendingBytes > 0 && ChunksSent > 0 && QueuedAhead() < StarvationMargin)
+            if (_pendingBytes >= MinStarvedChunkMilliseconds * _bytesPerMillisecond && ChunksSent > 0 && QueuedAhead() < StarvationMargin)
             {
                 await SendPendingAsync(cancellationToken);
             }
