@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Switchboard.Protocols.Audio;
 using Switchboard.Protocols.Realtime.Pipeline;
+using Switchboard.Server.Secretaries.Prompts;
 
 namespace Switchboard.Server.Calls;
 
@@ -15,11 +16,9 @@ public sealed partial class PhrasePlayer(Func<string, int, ITextToSpeech?> speec
     private readonly ConcurrentDictionary<(CallerPhrase, string, int), byte[]> _rendered = new();
 
     /// <summary>The text of a phrase in a language (pt-BR when the language is not known).</summary>
-    public static string Text(CallerPhrase phrase, string language) => (phrase, Language(language)) switch
+    public static string Text(CallerPhrase phrase, string language) => phrase switch
     {
-        (CallerPhrase.OneMoment, "en") => "One moment, please.",
-        (CallerPhrase.OneMoment, "es") => "Un momento, por favor.",
-        (CallerPhrase.OneMoment, _) => "Um momento, por favor.",
+        CallerPhrase.OneMoment => CallerPhrases.For(language).OneMoment,
         _ => "",
     };
 
