@@ -1,5 +1,5 @@
 using System.Text;
-using Switchboard.Sandbox.Tests.Media.Support;
+using Switchboard.Fakes;
 using Switchboard.Sandbox.Tests.Support;
 
 namespace Switchboard.Sandbox.Tests.EventSocket;

@@ -1,5 +1,5 @@
+using Switchboard.Fakes;
 using Switchboard.Sandbox.Media;
-using Switchboard.Sandbox.Tests.Media.Support;
 
 namespace Switchboard.Sandbox.Tests.Media;
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
+using Switchboard.Fakes;
 using Switchboard.Server.Recordings;
 
 namespace Switchboard.Server.Tests.Recordings;

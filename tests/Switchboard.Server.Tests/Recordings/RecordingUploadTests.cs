@@ -7,6 +7,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Fakes;
 using Switchboard.Server.Data;
 using Switchboard.Server.Recordings;
 using Switchboard.Server.Tests.Support;

@@ -1,3 +1,4 @@
+using Switchboard.Fakes;
 using Switchboard.Sandbox.Media;
 
 namespace Switchboard.Sandbox.Tests.Media.Support;

@@ -1,4 +1,4 @@
-namespace Switchboard.Server.Tests.Recordings;
+namespace Switchboard.Fakes;
 
 /// <summary>
 /// A <see cref="TimeProvider"/> that only moves when <see cref="Advance"/> is called. Timers due within
