@@ -213,7 +213,12 @@ public sealed partial class CallSession : IAsyncDisposable
 
                 if (result.MessageType == WebSocketMessageType.Text)
                 {
-                    // send_text from the dialplan: nothing to do with it yet.
+                    // send_text (dialplan, browser test call): what the caller typed, plain or {"text":"..."}.
+                    if (CallerText.Parse(buffer.AsSpan(0, length)) is { } typed)
+                    {
+                        Agent.OnCallerText(typed);
+                    }
+
                     continue;
                 }
 

@@ -111,6 +111,10 @@ public sealed class GreetingEchoAgent : ICallAgent
     {
     }
 
+    public void OnCallerText(string text)
+    {
+    }
+
     public async Task RunAsync(CallSession session, CancellationToken cancellationToken)
     {
         _session = session;

@@ -12,6 +12,9 @@ public interface ICallAgent : IAsyncDisposable
     /// <summary>A DTMF digit pressed by the caller.</summary>
     void OnDtmf(char digit);
 
+    /// <summary>What the caller typed instead of speaking (browser test call, <c>send_text</c> on the stream).</summary>
+    void OnCallerText(string text);
+
     /// <summary>Runs the conversation until the call ends (cancellation) or the agent is done.</summary>
     Task RunAsync(CallSession session, CancellationToken cancellationToken);
 }

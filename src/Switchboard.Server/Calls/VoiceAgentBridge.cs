@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Threading.Channels;
 using Switchboard.Protocols.Audio;
 using Switchboard.Protocols.Realtime;
+using Switchboard.Protocols.Realtime.Local;
 using Switchboard.Server.Observability;
 using Switchboard.Server.Secretaries;
 
@@ -36,6 +37,7 @@ public sealed partial class VoiceAgentBridge : ICallAgent
     private readonly ILogger _logger;
     private readonly Channel<AudioFrame> _toProvider;
     private readonly Channel<char> _dtmf = Channel.CreateBounded<char>(new BoundedChannelOptions(32) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly Channel<string> _typed = Channel.CreateBounded<string>(new BoundedChannelOptions(16) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly List<Transcript> _transcripts = [];
     private readonly int _sampleRate;
     private volatile bool _fellBack;
@@ -167,6 +169,15 @@ public sealed partial class VoiceAgentBridge : ICallAgent
         _dtmf.Writer.TryWrite(digit);
     }
 
+    public void OnCallerText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!_fellBack && text.Trim() is { Length: > 0 } trimmed)
+        {
+            _typed.Writer.TryWrite(trimmed);
+        }
+    }
+
     public async Task RunAsync(CallSession session, CancellationToken cancellationToken)
     {
         _session = session;
@@ -251,6 +262,7 @@ public sealed partial class VoiceAgentBridge : ICallAgent
         using var planScope = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task pump = PumpCallerAudioAsync(agent, planScope.Token);
         Task keys = ForwardDtmfAsync(agent, planScope.Token);
+        Task typed = ForwardTypedTextAsync(session, agent, planScope.Token);
         try
         {
             if (await EventLoopAsync(session, agent, plan, cancellationToken))
@@ -261,7 +273,7 @@ public sealed partial class VoiceAgentBridge : ICallAgent
         finally
         {
             await planScope.CancelAsync();
-            await Task.WhenAll(pump, keys);
+            await Task.WhenAll(pump, keys, typed);
             ChargeMinutes(session, plan);
         }
 
@@ -718,6 +730,39 @@ public sealed partial class VoiceAgentBridge : ICallAgent
                 {
                     await agent.SendTextAsync($"[The caller pressed {digit} on the phone keypad]", cancellationToken);
                 }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (VoiceAgentException)
+        {
+        }
+    }
+
+    /// <summary>Typed caller text becomes a user turn of the agent; what is still being said is cut first, as for speech.</summary>
+    private async Task ForwardTypedTextAsync(CallSession session, IVoiceAgent agent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (string text in _typed.Reader.ReadAllAsync(cancellationToken))
+            {
+                _lastActivityAt = _time.GetTimestamp();
+                if (session.Playback is { IsPlaying: true } playback)
+                {
+                    TimeSpan heard = playback.HeardEstimate;
+                    await playback.StopAsync(cancellationToken);
+                    await agent.InterruptAsync(heard, cancellationToken);
+                }
+
+                // The offline agent writes its own caller transcript for typed text; providers do not.
+                if (agent is not LocalAgent && session.Recorder is { } recorder)
+                {
+                    DateTimeOffset now = _time.GetUtcNow();
+                    recorder.AddTurn(ConversationSpeaker.Caller, text, now, now);
+                }
+
+                await agent.SendTextAsync(text, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

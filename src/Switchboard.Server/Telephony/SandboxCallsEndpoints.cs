@@ -17,6 +17,7 @@ public static class SandboxCallsEndpoints
         group.MapGet("/", List);
         group.MapGet("/{uuid}", Get);
         group.MapPost("/{uuid}/dtmf/{digits}", SendDtmf);
+        group.MapPost("/{uuid}/text", SendText);
         group.MapDelete("/{uuid}", HangupAsync);
         return app;
     }
@@ -28,6 +29,9 @@ public static class SandboxCallsEndpoints
         string? CallerIdName,
         double? ToneHz,
         string? WavFile);
+
+    /// <summary>What the caller types instead of speaking (text-mode test call).</summary>
+    public sealed record CallerTextRequest(string? Text);
 
     public sealed record SandboxCallView(
         string Uuid,
@@ -81,6 +85,28 @@ public static class SandboxCallsEndpoints
 
     private static IResult Get(string uuid, SandboxPbx pbx) =>
         pbx.FindChannel(uuid) is { } channel ? Results.Ok(View(channel)) : NotFound(uuid);
+
+    /// <summary>Sends typed caller text down the call's media stream, as <c>uuid_audio_stream &lt;uuid&gt; send_text</c> does.</summary>
+    private static IResult SendText(string uuid, CallerTextRequest request, SandboxPbx pbx)
+    {
+        if (pbx.FindChannel(uuid) is not { } channel)
+        {
+            return NotFound(uuid);
+        }
+
+        string text = request.Text?.Trim() ?? "";
+        if (text.Length is 0 or > Calls.CallerText.MaxLength)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid text", detail: $"Text of 1 to {Calls.CallerText.MaxLength} characters.");
+        }
+
+        if (channel.AudioStream is not { } stream || !stream.SendText(text))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "No media stream", detail: $"Call {uuid} has no open media stream to send text to.");
+        }
+
+        return Results.Accepted();
+    }
 
     private static IResult SendDtmf(string uuid, string digits, SandboxPbx pbx)
     {

@@ -78,6 +78,41 @@ public sealed class LocalAgentCallTests : IClassFixture<SandboxCallTests.LocalAg
         Assert.Equal(["transfer_call", "take_message", "end_call"], audit.Select(t => t.Name));
     }
 
+    [Fact]
+    public async Task A_caller_who_types_instead_of_speaking_is_understood_by_keyword_and_the_text_is_in_the_transcript()
+    {
+        using HttpClient api = _server.Api();
+        await OpenAllHoursAsync();
+        _server.Services.GetRequiredService<SandboxPbx>().ConfigureExtension(DemoTenant.DomainName, "1004", new SimulatedExtension { Behaviour = ExtensionBehaviour.Busy });
+
+        SandboxCallsEndpoints.SandboxCallView call = (await (await api.PostAsJsonAsync("/api/sandbox/calls", new { destination = "8000", callerIdNumber = "11955553333", callerIdName = "Bia" }))
+            .Content.ReadFromJsonAsync<SandboxCallsEndpoints.SandboxCallView>())!;
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await Wait.UntilAsync(() => registry.Contains(call.Uuid));
+        registry.TryGet(call.Uuid, out CallSession? session);
+        var bridge = Assert.IsType<VoiceAgentBridge>(session!.Agent);
+        await Wait.UntilAsync(() => AgentSaid(bridge, "disque 1"), TimeSpan.FromSeconds(20));
+
+        // Bad input is refused with a clear status; the call goes on.
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await api.PostAsJsonAsync($"/api/sandbox/calls/{call.Uuid}/text", new { text = " " })).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await api.PostAsJsonAsync("/api/sandbox/calls/no-such-call/text", new { text = "oi" })).StatusCode);
+
+        // "financeiro" typed (no accent, lower case) reaches the finance destination, which is busy: a message is offered.
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await api.PostAsJsonAsync($"/api/sandbox/calls/{call.Uuid}/text", new { text = "quero falar com o financeiro" })).StatusCode);
+        await Wait.UntilAsync(() => AgentSaid(bridge, "após o sinal"), TimeSpan.FromSeconds(40));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await api.PostAsJsonAsync($"/api/sandbox/calls/{call.Uuid}/text", new { text = "Por favor me liguem sobre o boleto" })).StatusCode);
+        await Wait.UntilAsync(() => !registry.Contains(call.Uuid), TimeSpan.FromSeconds(60));
+
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        Conversation stored = await db.Conversations.AsNoTracking().Include(c => c.Turns).SingleAsync(c => c.CallUuid == call.Uuid);
+        Tickets.Ticket ticket = await db.Tickets.SingleAsync(t => t.ConversationId == stored.Id);
+        Assert.Contains("Financeiro", ticket.IntendedDestination, StringComparison.Ordinal);
+        Assert.Contains("boleto", ticket.Message, StringComparison.Ordinal);
+        Assert.Contains(stored.Turns, t => t.Speaker == ConversationSpeaker.Caller && t.Text == "quero falar com o financeiro");
+    }
+
     private async Task OpenAllHoursAsync()
     {
         await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
