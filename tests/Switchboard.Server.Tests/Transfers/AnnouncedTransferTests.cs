@@ -60,6 +60,38 @@ public sealed class AnnouncedTransferTests : IClassFixture<TransferServer>, IAsy
     }
 
     [Fact]
+    public async Task After_an_accepted_announcement_the_human_hanging_up_ends_the_call_instead_of_leaving_the_caller_alone()
+    {
+        TransferDestination destination = await _server.AddDestinationAsync("3011", Human(AnnouncementResponse.Accepts));
+        TestCaller caller = await _server.PlaceParkedCallerAsync();
+        TransferOutcome outcome = await _server.Executor.AnnouncedAsync(caller, destination, Reason, CancellationToken.None).WaitAsync(Limit);
+        Assert.Equal(TransferAttemptResult.Success, outcome.Result);
+        SandboxChannel callerChannel = _server.Pbx.FindChannel(caller.CallUuid)!;
+
+        await _server.Pbx.FindChannel(outcome.HumanLegUuid!)!.HangupAsync();
+
+        Assert.Equal("NORMAL_CLEARING", await callerChannel.WaitForHangupAsync().WaitAsync(Limit));
+        await Wait.UntilAsync(async () => (await _server.ChannelsAsync()).Count == 0);
+        Assert.Empty(await _server.Esl.ConferenceListAsync(outcome.ConferenceName!, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task After_an_accepted_announcement_the_caller_hanging_up_hangs_up_the_human()
+    {
+        TransferDestination destination = await _server.AddDestinationAsync("3012", Human(AnnouncementResponse.Accepts));
+        TestCaller caller = await _server.PlaceParkedCallerAsync();
+        TransferOutcome outcome = await _server.Executor.AnnouncedAsync(caller, destination, Reason, CancellationToken.None).WaitAsync(Limit);
+        Assert.Equal(TransferAttemptResult.Success, outcome.Result);
+        SandboxChannel human = _server.Pbx.FindChannel(outcome.HumanLegUuid!)!;
+
+        await _server.Pbx.FindChannel(caller.CallUuid)!.HangupAsync();
+
+        Assert.Equal("NORMAL_CLEARING", await human.WaitForHangupAsync().WaitAsync(Limit));
+        await Wait.UntilAsync(async () => (await _server.ChannelsAsync()).Count == 0);
+        Assert.Empty(await _server.Esl.ConferenceListAsync(outcome.ConferenceName!, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_refused_announcement_hangs_up_the_human_and_parks_the_caller()
     {
         TransferDestination destination = await _server.AddDestinationAsync("3002", Human(AnnouncementResponse.Refuses));

@@ -4,8 +4,9 @@ namespace Switchboard.Server.Transfers.Execution;
 
 public sealed partial class TransferExecutor
 {
-    /// <summary>Pipe-separated: with a comma the inline dialplan splits the flags and drops moderator (verified Q5).</summary>
-    private static readonly string[] CallerFlags = ["mute", "moderator"];
+    /// <summary>Pipe-separated: with a comma the inline dialplan splits the flags and drops moderator (verified Q5).
+    /// <c>endconf</c>: when the caller leaves, the conference ends and the human is hung up (verified Q5 table).</summary>
+    private static readonly string[] CallerFlags = ["mute", "moderator", "endconf"];
 
     private static readonly TimeSpan AnnouncerGrace = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ParkWait = TimeSpan.FromSeconds(5);
@@ -56,6 +57,9 @@ public sealed partial class TransferExecutor
         int attempts = 0;
         try
         {
+            // The human's leg ends the conference when it leaves (endconf). Until the human accepts, the caller must
+            // survive that and go back to park; once accepted, the caller hangs up with the human (never left alone).
+            await esl.SetVarAsync(caller.CallUuid, "hangup_after_conference", "false", ct);
             await esl.ConferenceTransferAsync(caller.CallUuid, conference, _options.ConferenceProfile, CallerFlags, thenPark: true, ct);
             Interruption joined = await WaitGuardedAsync(callerLeg.Joined, _options.ConferenceJoinTimeout, callerLeg, null, connection, ct);
             if (joined != Interruption.None)
@@ -171,6 +175,7 @@ public sealed partial class TransferExecutor
             switch (decision.Kind)
             {
                 case AnnouncementDecisionKind.Accepted:
+                    await esl.SetVarAsync(caller.CallUuid, "hangup_after_conference", "true", ct);
                     await esl.ConferenceUnmuteAsync(conference, callerMember, ct);
                     return (ring, decision);
                 case AnnouncementDecisionKind.Refused:

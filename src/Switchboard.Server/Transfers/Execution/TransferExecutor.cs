@@ -187,6 +187,9 @@ public sealed partial class TransferExecutor
             // The human's keys answer the announcement; the profile's caller controls would also act on them
             // (1 = talk volume down in the stock profile). mod_conference reads conference_controls [src, unverified].
             variables["conference_controls"] = "none";
+
+            // mod_conference reads the joining channel's conference_member_flags: the human leaving ends the conference.
+            variables["conference_member_flags"] = "endconf";
         }
 
         var request = new OriginateRequest
