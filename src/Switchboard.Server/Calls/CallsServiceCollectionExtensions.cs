@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Switchboard.Server.Data;
 
@@ -10,6 +11,7 @@ public static class CallsServiceCollectionExtensions
     {
         builder.Services.AddOptions<CallsOptions>().BindConfiguration(CallsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<CallRegistry>();
+        builder.Services.TryAddSingleton<Transfers.Announcements.AnnouncementSessions>();
         builder.Services.AddSingleton<VoiceAgentFactory>();
         builder.Services.AddSingleton<CallToolDispatcher>();
         builder.Services.AddSingleton<SecretaryConfigCache>();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Switchboard.Server.Observability;
 using Switchboard.Server.Telephony;
 using Switchboard.Server.Tenancy;
+using Switchboard.Server.Transfers.Announcements;
 
 namespace Switchboard.Server.Calls;
 
@@ -30,7 +31,8 @@ public static class MediaStreamEndpoint
         ILoggerFactory loggers,
         IHostApplicationLifetime lifetime,
         IServiceScopeFactory scopes,
-        Recordings.RecordingUploads recordings)
+        Recordings.RecordingUploads recordings,
+        AnnouncementSessions announcements)
     {
         ILogger logger = loggers.CreateLogger("Switchboard.Server.Calls.MediaStream");
         if (!context.WebSockets.IsWebSocketRequest)
@@ -93,6 +95,12 @@ public static class MediaStreamEndpoint
             return;
         }
 
+        if (metadata.AnnouncementFor is not null)
+        {
+            await AnnounceAsync(socket, metadata, announcements, agents, registry, pbx, metrics, settings, time, logger, lifetime, context.RequestAborted);
+            return;
+        }
+
         CallAgentSetup setup = await agents.CreateAsync(domainUuid, metadata, context.RequestAborted);
         ICallAgent agent = setup.Agent;
         await using var recorder = new ConversationRecorder(scopes, domainUuid, setup.Secretary?.Id, metadata, metrics, time, logger);
@@ -143,6 +151,51 @@ public static class MediaStreamEndpoint
                 registry.Remove(session);
             }
             Log.SessionEnded(logger, callUuid, domainUuid, session.EndReason ?? "ended", session.FramesReceived);
+        }
+    }
+
+    /// <summary>The stream of an announced transfer's human leg: only for an announcement in progress to that very leg,
+    /// of that call and tenant; the announcer talks with the human until the transfer stops the stream.</summary>
+    private static async Task AnnounceAsync(
+        WebSocket socket,
+        StreamMetadata metadata,
+        AnnouncementSessions announcements,
+        VoiceAgentFactory agents,
+        CallRegistry registry,
+        PbxConnection pbx,
+        SwitchboardMetrics metrics,
+        CallsOptions settings,
+        TimeProvider time,
+        ILogger logger,
+        IHostApplicationLifetime lifetime,
+        CancellationToken aborted)
+    {
+        if (!announcements.TryGet(metadata.CallUuid, out PendingAnnouncement? pending) || pending is null
+            || pending.Request.TenantId != metadata.DomainUuid
+            || !string.Equals(pending.Request.CallUuid, metadata.AnnouncementFor, StringComparison.OrdinalIgnoreCase))
+        {
+            await RefuseAsync(socket, WebSocketCloseStatus.PolicyViolation, "unknown_announcement", "no announcement in progress on this leg", metrics, logger, metadata.DomainUuid, metadata.CallUuid);
+            return;
+        }
+
+        ICallAgent agent = await agents.CreateAnnouncerAsync(metadata.DomainUuid, metadata, pending, aborted);
+        await using var session = new CallSession(metadata.DomainUuid, metadata, socket, pbx.Client, agent, settings, metrics, time, logger)
+        {
+            Language = pending.Language,
+        };
+        if (!registry.TryAdd(session))
+        {
+            await RefuseAsync(socket, WebSocketCloseStatus.PolicyViolation, "duplicate_call", "call already has a stream", metrics, logger, metadata.DomainUuid, metadata.CallUuid);
+            return;
+        }
+
+        try
+        {
+            await session.RunAsync(lifetime.ApplicationStopping);
+        }
+        finally
+        {
+            registry.Remove(session);
         }
     }
 

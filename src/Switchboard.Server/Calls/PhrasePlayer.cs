@@ -72,7 +72,7 @@ public sealed partial class PhrasePlayer(Func<string, int, ITextToSpeech?> speec
     }
 
     /// <summary>Two soft notes (0.6 s) that say "wait" without words.</summary>
-    private static byte[] Cue(int sampleRate)
+    public static byte[] Cue(int sampleRate)
     {
         int note = sampleRate * 3 / 10;
         short[] samples = new short[note * 2];

@@ -31,6 +31,10 @@ public sealed record StreamMetadata
     [JsonPropertyName("secretaryId")]
     public Guid? SecretaryId { get; init; }
 
+    /// <summary>Set on the stream of an announced transfer's human leg: the call being announced.</summary>
+    [JsonPropertyName("announce")]
+    public string? AnnouncementFor { get; init; }
+
     [JsonPropertyName("rate")]
     public int SampleRate { get; init; } = 8000;
 

@@ -11,6 +11,8 @@ using Switchboard.Server.Secretaries;
 using Switchboard.Server.Secretaries.Prompts;
 using Switchboard.Server.Tenancy;
 using Switchboard.Server.Transfers;
+using Switchboard.Server.Transfers.Announcements;
+using Switchboard.Server.Transfers.Execution;
 
 namespace Switchboard.Server.Calls;
 
@@ -28,6 +30,7 @@ public sealed partial class VoiceAgentFactory(
     SpeechVoices voices,
     CallToolDispatcher tools,
     IOptions<CallsOptions> callOptions,
+    IOptions<TransferExecutionOptions> transferOptions,
     SwitchboardMetrics metrics,
     ILoggerFactory loggers,
     TimeProvider time) : IDisposable
@@ -92,6 +95,61 @@ public sealed partial class VoiceAgentFactory(
         var limits = new BridgeLimits(TimeSpan.FromMilliseconds(secretary.VadMinSpeechMs), TimeSpan.FromSeconds(secretary.IdleTimeoutSeconds));
         var bridge = new VoiceAgentBridge(plans, greeting, fallback, tools.RunAsync, phrases.SpeakAsync, limits, metrics, time, loggers.CreateLogger<VoiceAgentBridge>());
         return new CallAgentSetup(bridge, secretary, plans[0].Mode, plans[0].Provider?.Type, skipped);
+    }
+
+    /// <summary>
+    /// The agent that announces a call to the human of an announced transfer, on the human's leg: the caller's secretary's
+    /// AI providers (in its processing-mode order, within budget) with the announcer's instructions and its two tools;
+    /// the spoken announcement (eSpeak NG) when none can serve, and as the last resort when they fail. Keys decide either way.
+    /// </summary>
+    public async Task<ICallAgent> CreateAnnouncerAsync(Guid tenantId, StreamMetadata metadata, PendingAnnouncement pending, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(pending);
+        TransferExecutionOptions keys = transferOptions.Value;
+        var spoken = new SpokenAnnouncementAgent(pending.SpokenText, voices.For, time);
+        var plans = new List<AgentPlan>();
+        SecretarySnapshot? snapshot = pending.SecretaryId is { } secretaryId ? await configs.GetAsync(tenantId, secretaryId, cancellationToken) : null;
+        if (snapshot is not null && !(callOptions.Value.EchoTest && snapshot.Secretary.Provider is { Type: AiProviderType.Local }))
+        {
+            var brief = new AgentBrief(pending.Instructions, AnnouncerAgent.Tools);
+            foreach (AiProvider? provider in Ordered(snapshot.Secretary))
+            {
+                if (provider is not { Enabled: true } || provider.Type == AiProviderType.Local)
+                {
+                    continue;
+                }
+
+                decimal spent = provider.BudgetMonthlyUsd is null ? 0 : await configs.SpentAsync(tenantId, provider.Id, cancellationToken);
+                if (provider.BudgetMonthlyUsd is { } budget && spent >= budget)
+                {
+                    continue;
+                }
+
+                if (Plan(snapshot.Secretary, snapshot.Tenant, snapshot.Destinations, provider, metadata, brief) is { } plan)
+                {
+                    plans.Add(plan with { SpentAtStart = spent });
+                }
+            }
+        }
+
+        if (plans.Count == 0)
+        {
+            return new AnnouncerAgent(spoken, pending, keys.AcceptDigit, keys.RefuseDigit);
+        }
+
+        var limits = new BridgeLimits(TimeSpan.FromMilliseconds(snapshot!.Secretary.VadMinSpeechMs), TimeSpan.Zero);
+        var bridge = new VoiceAgentBridge(
+            plans,
+            "Announce the call now, then wait for the colleague's answer.",
+            spoken,
+            (_, call, _) => AnnouncerAgent.RunToolAsync(pending, call),
+            phrases.SpeakAsync,
+            limits,
+            metrics,
+            time,
+            loggers.CreateLogger<VoiceAgentBridge>());
+        return new AnnouncerAgent(bridge, pending, keys.AcceptDigit, keys.RefuseDigit);
     }
 
     public void Dispose() => _http.Dispose();
@@ -169,7 +227,11 @@ public sealed partial class VoiceAgentFactory(
     private static ProcessingMode ModeOf(AiProviderType type) =>
         type is AiProviderType.Pipeline or AiProviderType.Local ? ProcessingMode.TurnBased : ProcessingMode.Realtime;
 
-    private AgentPlan? Plan(Secretary secretary, Tenant? tenant, IReadOnlyList<TransferDestination> destinations, AiProvider provider, StreamMetadata metadata)
+    /// <summary>Instructions and tools that replace the secretary's (the announcer's session).</summary>
+    private sealed record AgentBrief(string Instructions, IReadOnlyList<ToolDefinition> Tools);
+
+    private AgentPlan? Plan(
+        Secretary secretary, Tenant? tenant, IReadOnlyList<TransferDestination> destinations, AiProvider provider, StreamMetadata metadata, AgentBrief? brief = null)
     {
         Dictionary<string, string> options;
         Uri? endpointUri = null;
@@ -197,9 +259,9 @@ public sealed partial class VoiceAgentFactory(
         Dictionary<string, string> keys = string.IsNullOrEmpty(provider.ProtectedSecrets) ? [] : secrets.Unprotect(provider.ProtectedSecrets);
         var settings = new VoiceAgentSettings
         {
-            Instructions = tenant is null
+            Instructions = brief?.Instructions ?? (tenant is null
                 ? (string.IsNullOrWhiteSpace(secretary.Persona) ? secretary.Prompt : secretary.Prompt + "\n\n" + secretary.Persona)
-                : SystemPromptBuilder.Build(tenant, secretary, destinations),
+                : SystemPromptBuilder.Build(tenant, secretary, destinations)),
             Language = secretary.Language,
             Voice = secretary.Voice ?? options.GetValueOrDefault("voice"),
             Model = options.GetValueOrDefault("model"),
@@ -209,7 +271,7 @@ public sealed partial class VoiceAgentFactory(
             VadThreshold = secretary.VadThreshold,
             VadSilenceMilliseconds = secretary.VadSilenceMs,
             Options = options,
-            Tools = tools.DefinitionsFor(secretary.Tools, secretary.Language),
+            Tools = brief?.Tools ?? tools.DefinitionsFor(secretary.Tools, secretary.Language),
         };
 
         Func<IVoiceAgent>? create = provider.Type switch

@@ -293,7 +293,8 @@ public sealed partial class CallController : BackgroundService
         return secretaryId is null ? null : new SecretaryMatch(secretaryId.Value);
     }
 
-    private string StreamBase()
+    /// <summary>Where FreeSWITCH reaches our <c>/stream</c> endpoint: <c>Telephony:StreamBaseUrl</c>, else our own address.</summary>
+    public string StreamBase()
     {
         if (_streamBase is not null)
         {

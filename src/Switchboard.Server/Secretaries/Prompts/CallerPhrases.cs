@@ -153,6 +153,12 @@ public sealed partial class CallerPhrases
 
     public string AnythingElse => _table.AnythingElse;
 
+    /// <summary>Spoken to the human of an announced transfer when no AI voice can: who, for whom, why, and the keys.</summary>
+    public string Announcement(string caller, string destination, string reason) => Fill(_table.Announcement, caller, destination, reason);
+
+    /// <summary>Instructions of the AI session that announces a call to the human (seed 2).</summary>
+    public string AnnouncerInstructions(string facts) => Fill(_table.AnnouncerInstructions, facts);
+
     /// <summary>No destination matched (seed 1: offer the general line).</summary>
     public string DestinationNotFound => _table.NotFound;
 
@@ -224,6 +230,10 @@ public sealed partial class CallerPhrases
         public required string ToVoicemail { get; init; }
 
         public required string AnythingElse { get; init; }
+
+        public required string Announcement { get; init; }
+
+        public required string AnnouncerInstructions { get; init; }
 
         public required string AskName { get; init; }
 

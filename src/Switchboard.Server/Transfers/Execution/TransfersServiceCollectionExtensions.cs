@@ -1,17 +1,21 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Switchboard.Server.Transfers.Announcements;
 
 namespace Switchboard.Server.Transfers.Execution;
 
 public static class TransfersServiceCollectionExtensions
 {
-    /// <summary>Transfer execution on the PBX: <see cref="TransferExecutor"/> (singleton), the built-in
-    /// <see cref="DtmfAnnouncer"/> unless another <see cref="IAnnouncer"/> is registered first, and
+    /// <summary>Transfer execution on the PBX: <see cref="TransferExecutor"/> (singleton), the
+    /// <see cref="VoiceAnnouncer"/> (the secretary talks with the human; <see cref="DtmfAnnouncer"/> when no stream can
+    /// start) unless another <see cref="IAnnouncer"/> is registered first, and
     /// <see cref="TransferExecutionOptions"/> from section <c>Transfers</c>. Needs telephony and data.</summary>
     public static IServiceCollection AddTransfers(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<TransferExecutionOptions>().BindConfiguration(TransferExecutionOptions.Section);
-        services.TryAddSingleton<IAnnouncer, DtmfAnnouncer>();
+        services.TryAddSingleton<DtmfAnnouncer>();
+        services.TryAddSingleton<AnnouncementSessions>();
+        services.TryAddSingleton<IAnnouncer, VoiceAnnouncer>();
         services.TryAddSingleton<TransferExecutor>();
         services.AddScoped<Tools.ICallTool, TransferCallTool>();
         return services;
