@@ -5,6 +5,7 @@ using Switchboard.Fakes.ElevenLabs;
 using Switchboard.Fakes.Gemini;
 using Switchboard.Fakes.OpenAi;
 using Switchboard.Protocols.Audio;
+using Switchboard.Protocols.FreeSwitch.EventSocket;
 using Switchboard.Sandbox;
 using Switchboard.Server.Calls;
 using Switchboard.Server.Data;
@@ -418,6 +419,81 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         List<Switchboard.Server.Transfers.TransferAttempt> attempts = await ConversationAttemptsAsync(call.Uuid);
         Assert.Equal(1 + await MaxRetriesAsync("Jeni - Financeiro"), attempts.Count);
         Assert.All(attempts, a => Assert.Equal(Switchboard.Server.Transfers.TransferAttemptResult.Busy, a.Result));
+    }
+
+    [Fact]
+    public async Task An_announced_transfer_is_announced_by_the_ai_on_the_humans_leg_and_accepted_with_its_tool()
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        await OpenAllHoursAsync();
+        await SetTransferModeAsync("Jeni - Financeiro", Switchboard.Server.Transfers.TransferMode.Announced);
+        SandboxPbx pbx = _server.Services.GetRequiredService<SandboxPbx>();
+        pbx.ConfigureExtension(DemoTenant.DomainName, "1004", new SimulatedExtension { AnswerDelay = TimeSpan.FromMilliseconds(300), AnnouncementResponse = AnnouncementResponse.Silent, Voice = CallerAudio.Silence });
+        _openAi.EnqueueResponse(new FakeResponse
+        {
+            Audio = Tone(1200, 0.4),
+            Transcript = "Vou transferir para o financeiro.",
+            FunctionCall = new FakeFunctionCall("transfer_call", """{"destination":"financeiro","reason":"segunda via do boleto"}"""),
+        });
+
+        // The announcer's first words to the human: who calls and why.
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(700, 1.0), Transcript = "Maria Silva quer a segunda via do boleto. Posso passar?", RealTime = true });
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession secretary) = await PlaceCallAsync(api, new { destination = "8000", callerIdNumber = "11987650000", callerIdName = "Maria Silva" });
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+
+        // A second session to the provider, on the human's leg, with the announcer's instructions and tools.
+        await _openAi.WaitUntilAsync(() => _openAi.ConnectionCount == 2, TimeSpan.FromSeconds(30), "the announcer connects");
+        FakeClientEvent update = await _openAi.WaitForEventAsync(
+            "session.update", e => e.GetProperty("session").GetProperty("instructions").GetString()!.Contains("accept_transfer", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        System.Text.Json.JsonElement session = update.Json.GetProperty("session");
+        Assert.Contains("Maria Silva", session.GetProperty("instructions").GetString(), StringComparison.Ordinal);
+        Assert.Contains("segunda via do boleto", session.GetProperty("instructions").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["accept_transfer", "reject_transfer"], session.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()!).ToArray());
+        SandboxChannel caller = pbx.FindChannel(call.Uuid)!;
+        string human = Assert.Single(pbx.Channels, c => c.Uuid != call.Uuid).Uuid;
+        Assert.NotNull(pbx.FindChannel(human)!.AudioStream);
+
+        // The human hears the announcement (played on the human's leg) while the caller waits muted.
+        await Wait.UntilAsync(() => registry.TryGet(human, out CallSession? leg) && leg!.Playback.FilesQueued >= 1, TimeSpan.FromSeconds(20));
+        registry.TryGet(human, out CallSession? announcing);
+        await Wait.UntilAsync(() => !announcing!.Playback.IsPlaying, TimeSpan.FromSeconds(20));
+        Assert.NotNull(caller.Conference);
+        Assert.True(secretary.Agent is VoiceAgentBridge);
+
+        // The human says yes: the model calls accept_transfer.
+        _openAi.EnqueueResponse(new FakeResponse { FunctionCall = new FakeFunctionCall("accept_transfer", "{}") });
+        await _openAi.SpeechStartedAsync();
+        await _openAi.SpeechStoppedAsync();
+
+        await Wait.UntilAsync(() => !registry.Contains(call.Uuid) && !registry.Contains(human), TimeSpan.FromSeconds(30));
+        Assert.Equal("transferred", secretary.EndReason);
+        Assert.Null(pbx.FindChannel(human)!.AudioStream);
+        Assert.Null(caller.AudioStream);
+        var esl = _server.Services.GetRequiredService<PbxConnection>().Client;
+        string conference = caller.Conference!.Value.Name;
+        IReadOnlyList<ConferenceMember> members = await esl.ConferenceListAsync(conference, CancellationToken.None);
+        Assert.Equal(2, members.Count);
+        Assert.All(members, m => Assert.True(m.CanSpeak && m.CanHear, string.Join('|', m.Flags)));
+        Switchboard.Server.Transfers.TransferAttempt attempt = Assert.Single(await ConversationAttemptsAsync(call.Uuid));
+        Assert.Equal((Switchboard.Server.Transfers.TransferAttemptResult.Success, Switchboard.Server.Transfers.TransferMode.Announced, human),
+            (attempt.Result!.Value, attempt.Mode, attempt.BLegUuid));
+        Conversation stored = await ConversationAsync(call.Uuid);
+        Assert.Equal(ConversationOutcome.Transferred, stored.Outcome);
+
+        // When the human hangs up, the caller is not left alone in the conference.
+        await pbx.FindChannel(human)!.HangupAsync();
+        Assert.Equal("NORMAL_CLEARING", await caller.WaitForHangupAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Empty(await esl.ConferenceListAsync(conference, CancellationToken.None));
+    }
+
+    private async Task SetTransferModeAsync(string destination, Switchboard.Server.Transfers.TransferMode mode)
+    {
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        await db.TransferDestinations.Where(d => d.Name == destination).ExecuteUpdateAsync(d => d.SetProperty(x => x.TransferMode, mode));
     }
 
     /// <summary>The demo destinations keep office hours; these tests run at any hour.</summary>
