@@ -34,7 +34,15 @@ public enum ToolFollowUp
 }
 
 /// <summary>A tool's answer for the provider, and what the call does next.</summary>
-public sealed record CallToolReply(string ResultJson, ToolFollowUp FollowUp = ToolFollowUp.None);
+public sealed record CallToolReply(string ResultJson, ToolFollowUp FollowUp = ToolFollowUp.None)
+{
+    /// <summary>With <see cref="ToolFollowUp.EndCall"/>: the end reason recorded (<c>end_call</c> when null).</summary>
+    public string? EndReason { get; init; }
+
+    /// <summary>With <see cref="ToolFollowUp.EndCall"/>: what hands the caller on after the goodbye instead of hanging up;
+    /// true when it did (the AI's part of the call is then over), false to hang up after all.</summary>
+    public Func<CancellationToken, Task<bool>>? AfterGoodbye { get; init; }
+}
 
 /// <summary>Runs a tool the agent called, for one call.</summary>
 public delegate Task<CallToolReply> CallToolHandler(CallSession session, ToolCallRequested call, CancellationToken cancellationToken);

@@ -122,7 +122,7 @@ public sealed partial class CallSession : IAsyncDisposable
     /// Why the session ended: what the conversation decided (end_call, idle_timeout), else the hangup cause when the
     /// PBX reported one, else what ended the stream.
     /// </summary>
-    public string? EndReason => _endReason is "end_call" or "idle_timeout" or "transferred" || _hangupCause is null ? _endReason : "hangup:" + _hangupCause;
+    public string? EndReason => _endReason is "end_call" or "idle_timeout" or "transferred" or "voicemail" or "transfer_failed" || _hangupCause is null ? _endReason : "hangup:" + _hangupCause;
 
     private string? _hangupCause;
 

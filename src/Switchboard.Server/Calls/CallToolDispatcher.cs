@@ -34,17 +34,35 @@ public sealed class CallToolDispatcher(CallTools tools, TimeProvider time)
         ToolOutcome outcome = await tools.InvokeAsync(context, call.Name, call.ArgumentsJson, cancellationToken);
         DateTimeOffset now = time.GetUtcNow();
         recorder?.AddTurn(ConversationSpeaker.Tool, $"{call.Name} {call.ArgumentsJson} → {outcome.ResultJson}", now, now);
-        if (call.Name is ToolNames.TakeMessage or ToolNames.CreateTicket && Succeeded(outcome.ResultJson))
+        if ((call.Name is ToolNames.TakeMessage or ToolNames.CreateTicket && Succeeded(outcome.ResultJson)) || HasTicket(outcome.ResultJson))
         {
             session.SetOutcome(ConversationOutcome.TicketCreated);
         }
 
         return outcome.Action switch
         {
-            EndCallAction => new CallToolReply(outcome.ResultJson, ToolFollowUp.EndCall),
+            EndCallAction end => new CallToolReply(outcome.ResultJson, ToolFollowUp.EndCall)
+            {
+                EndReason = call.Name == ToolNames.EndCall ? null : end.Reason,
+                AfterGoodbye = end.Then,
+            },
             TransferCallAction => new CallToolReply(outcome.ResultJson, ToolFollowUp.Transferred),
             _ => new CallToolReply(outcome.ResultJson),
         };
+    }
+
+    /// <summary>A result that reports a ticket opened on the way (a failed transfer's <c>create_ticket</c> fallback).</summary>
+    private static bool HasTicket(string resultJson)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(resultJson);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("ticket_number", out _);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static bool Succeeded(string resultJson)

@@ -58,6 +58,8 @@ public sealed partial class VoiceAgentBridge : ICallAgent
     private long _endCallRequestedAt;
     private int _responsesSinceEndCall;
     private bool _goodbyeAudioSeen;
+    private string? _endReason;
+    private Func<CancellationToken, Task<bool>>? _afterGoodbye;
     private CallSession? _session;
     private bool _transferred;
     private bool _responseOpen;
@@ -412,7 +414,14 @@ public sealed partial class VoiceAgentBridge : ICallAgent
             bool heardGoodbye = goodbyeDone && !session.Playback.IsPlaying;
             if (heardGoodbye || _time.GetElapsedTime(_endCallRequestedAt) > GoodbyeLimit)
             {
-                session.EndedBy("end_call");
+                session.EndedBy(_endReason ?? "end_call");
+                if (_afterGoodbye is { } handOn && await handOn(cancellationToken))
+                {
+                    // Handed on (e.g. to a voicemail box): the AI's part of the call is over.
+                    await session.HandOverAsync(cancellationToken);
+                    return true;
+                }
+
                 await session.HangUpAsync(cancellationToken);
                 return true;
             }
@@ -669,6 +678,8 @@ public sealed partial class VoiceAgentBridge : ICallAgent
 
         if (reply.FollowUp == ToolFollowUp.EndCall)
         {
+            _endReason = reply.EndReason;
+            _afterGoodbye = reply.AfterGoodbye;
             _endCallRequestedAt = _time.GetTimestamp();
             _responsesSinceEndCall = 0;
             _goodbyeAudioSeen = false;

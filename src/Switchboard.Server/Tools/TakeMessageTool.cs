@@ -76,7 +76,7 @@ internal sealed class TakeMessageTool : ICallTool
 
     private static bool Portuguese(string language) => language.StartsWith("pt", StringComparison.OrdinalIgnoreCase);
 
-    private static string Subject(string language, string? destination, string? callerName) => (Portuguese(language), destination, callerName) switch
+    internal static string Subject(string language, string? destination, string? callerName) => (Portuguese(language), destination, callerName) switch
     {
         (true, { } to, _) => $"Recado para {to}",
         (true, null, { } from) => $"Recado de {from}",

@@ -488,12 +488,84 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         Assert.Empty(await esl.ConferenceListAsync(conference, CancellationToken.None));
     }
 
-    private async Task SetTransferModeAsync(string destination, Switchboard.Server.Transfers.TransferMode mode)
+    private Task SetTransferModeAsync(string destination, Switchboard.Server.Transfers.TransferMode mode) =>
+        ConfigureDestinationAsync(destination, d => d.TransferMode = mode);
+
+    private async Task ConfigureDestinationAsync(string destination, Action<Switchboard.Server.Transfers.TransferDestination> change)
     {
         await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
         SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
-        await db.TransferDestinations.Where(d => d.Name == destination).ExecuteUpdateAsync(d => d.SetProperty(x => x.TransferMode, mode));
+        change(await db.TransferDestinations.SingleAsync(d => d.Name == destination));
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
+    public async Task The_create_ticket_fallback_opens_the_ticket_itself_and_gives_the_agent_its_number_to_read()
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        await OpenAllHoursAsync();
+        await ConfigureDestinationAsync("Jeni - Financeiro", d => (d.FallbackAction, d.MaxRetries) = (Switchboard.Server.Transfers.TransferFallbackAction.CreateTicket, 0));
+        _server.Services.GetRequiredService<SandboxPbx>().ConfigureExtension(DemoTenant.DomainName, "1004", new SimulatedExtension { Behaviour = ExtensionBehaviour.Busy });
+        _openAi.EnqueueResponse(new FakeResponse
+        {
+            Audio = Tone(1200, 0.4),
+            Transcript = "Vou transferir para o financeiro.",
+            FunctionCall = new FakeFunctionCall("transfer_call", """{"destination":"financeiro","reason":"boleto vencido"}"""),
+        });
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(900, 0.6), Transcript = "Registrei o chamado." });
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000", callerIdNumber = "11955551234", callerIdName = "Caio" });
+        FakeClientEvent output = await _openAi.WaitForEventAsync("conversation.item.create", e => e.GetProperty("item").GetProperty("type").GetString() == "function_call_output", TimeSpan.FromSeconds(30));
+        using var result = System.Text.Json.JsonDocument.Parse(output.Json.GetProperty("item").GetProperty("output").GetString()!);
+        System.Text.Json.JsonElement root = result.RootElement;
+        long number = root.GetProperty("ticket_number").GetInt64();
+        Assert.Equal(("busy", "create_ticket"), (root.GetProperty("status").GetString(), root.GetProperty("fallback").GetString()));
+        Assert.Contains(number.ToString(System.Globalization.CultureInfo.InvariantCulture), root.GetProperty("say").GetString(), StringComparison.Ordinal);
+
+        // Committed before the agent can read the number to the caller.
+        await using (AsyncServiceScope scope = _server.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+            SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+            Switchboard.Server.Tickets.Ticket ticket = await db.Tickets.SingleAsync(t => t.Number == number);
+            Assert.Equal(("transfer_failed:busy", "Jeni - Financeiro", "+5511955551234", "boleto vencido"), (ticket.Reason, ticket.IntendedDestination, ticket.CallerNumber, ticket.Message));
+        }
+
+        await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await Wait.UntilAsync(() => !registry.Contains(call.Uuid), TimeSpan.FromSeconds(20));
+        Assert.Equal(ConversationOutcome.TicketCreated, (await ConversationAsync(call.Uuid)).Outcome);
+    }
+
+    [Fact]
+    public async Task The_hangup_fallback_says_the_status_and_goodbye_then_ends_the_call()
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        await OpenAllHoursAsync();
+        await ConfigureDestinationAsync("Jeni - Financeiro", d => (d.FallbackAction, d.MaxRetries) = (Switchboard.Server.Transfers.TransferFallbackAction.Hangup, 0));
+        _server.Services.GetRequiredService<SandboxPbx>().ConfigureExtension(DemoTenant.DomainName, "1004", new SimulatedExtension { Behaviour = ExtensionBehaviour.Busy });
+        _openAi.EnqueueResponse(new FakeResponse
+        {
+            Audio = Tone(1200, 0.4),
+            Transcript = "Vou transferir para o financeiro.",
+            FunctionCall = new FakeFunctionCall("transfer_call", """{"destination":"financeiro","reason":null}"""),
+        });
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(900, 0.6), Transcript = "A Jeni está ocupada. Até logo." });
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
+        SandboxChannel caller = _server.Services.GetRequiredService<SandboxPbx>().FindChannel(call.Uuid)!;
+        Assert.Equal("NORMAL_CLEARING", await caller.WaitForHangupAsync().WaitAsync(TimeSpan.FromSeconds(40)));
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await Wait.UntilAsync(() => !registry.Contains(call.Uuid), TimeSpan.FromSeconds(20));
+        Assert.Equal("transfer_failed", session.EndReason);
+
+        // Hung up only after the goodbye was played to the caller.
+        using FileStream file = File.OpenRead(Assert.Single(caller.RecordingPaths));
+        WavAudio audio = WavFile.Read(file);
+        Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 900), 500, 700);
     }
 
     /// <summary>The demo destinations keep office hours; these tests run at any hour.</summary>

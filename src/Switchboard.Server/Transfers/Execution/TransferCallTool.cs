@@ -1,10 +1,13 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Switchboard.Protocols.Realtime;
 using Switchboard.Server.Calls;
+using Switchboard.Server.Contacts;
 using Switchboard.Server.Data;
 using Switchboard.Server.Secretaries.Prompts;
 using Switchboard.Server.Tenancy;
+using Switchboard.Server.Tickets;
 using Switchboard.Server.Tools;
 using Switchboard.Server.Transfers.Destinations;
 
@@ -20,6 +23,7 @@ internal sealed class TransferCallTool(
     CallRegistry calls,
     TransferExecutor executor,
     DestinationCatalog catalog,
+    TicketService tickets,
     SwitchboardDbContext db,
     TimeProvider time) : ICallTool
 {
@@ -56,6 +60,7 @@ internal sealed class TransferCallTool(
         TimeZoneInfo zone = DestinationResolver.FindTimeZone(tenant.TimeZone);
         DestinationResolution resolution = DestinationResolver.Resolve(asked, offered, zone, time.GetUtcNow());
         TransferDestination destination;
+        bool closedNow = false;
         switch (resolution)
         {
             case DestinationResolution.Match match:
@@ -65,7 +70,9 @@ internal sealed class TransferCallTool(
                 destination = fallbackDestination.Destination;
                 break;
             case DestinationResolution.OutsideHours closed:
-                return Refusal("outside_hours", phrases.ForResolution(resolution, zone, time.GetUtcNow()), closed.Destination);
+                destination = closed.Destination;
+                closedNow = true;
+                break;
             default:
                 return Refusal(resolution is DestinationResolution.Ambiguous ? "ambiguous" : "not_found", phrases.ForResolution(resolution, zone, time.GetUtcNow()), null);
         }
@@ -76,6 +83,12 @@ internal sealed class TransferCallTool(
         }
 
         var caller = new SessionCaller(session);
+        if (closedNow)
+        {
+            // Outside its hours: say so, then the destination's fallback.
+            return await FallbackAsync(context, caller, destination, "outside_hours", phrases.ForResolution(resolution, zone, time.GetUtcNow()), null, reason, cancellationToken);
+        }
+
         string summary = string.IsNullOrWhiteSpace(reason) ? context.Transcript : reason;
         TransferOutcome outcome = destination.TransferMode == TransferMode.Announced
             ? await executor.AnnouncedAsync(caller, destination, summary, cancellationToken)
@@ -92,24 +105,77 @@ internal sealed class TransferCallTool(
                 new TransferCallAction(destination.Name, reason));
         }
 
-        string say = phrases.TransferResult(outcome.Result, destination) + " " + phrases.Fallback(destination.FallbackAction);
-        return Refusal(TransferExecutor.ResultLabel(outcome.Result), say.Trim(), destination, outcome.SipCode);
+        string label = TransferExecutor.ResultLabel(outcome.Result);
+        string status = phrases.TransferResult(outcome.Result, destination);
+        if (outcome.CallerHungUp)
+        {
+            return Refusal(label, status, destination, outcome.SipCode);
+        }
+
+        return await FallbackAsync(context, caller, destination, label, status, outcome.SipCode, reason, cancellationToken);
     }
 
-    private static ToolOutcome Refusal(string status, string say, TransferDestination? destination, int? sipCode = null) => new(
+    /// <summary>The destination's fallback (seed 1) after a failed or impossible transfer: what the call itself does
+    /// (a ticket, a voicemail box, a goodbye and hang-up), and what the agent says, with the status first.</summary>
+    private async Task<ToolOutcome> FallbackAsync(
+        ToolCallContext context, ITransferCaller caller, TransferDestination destination, string label, string status, int? sipCode, string reason, CancellationToken cancellationToken)
+    {
+        CallerPhrases phrases = CallerPhrases.For(context.Language);
+        switch (destination.FallbackAction)
+        {
+            case TransferFallbackAction.CreateTicket:
+                Ticket ticket = await tickets.CreateAsync(
+                    new TicketDraft
+                    {
+                        Subject = TakeMessageTool.Subject(context.Language, destination.Name, context.CallerName),
+                        Message = reason,
+                        CallerNumber = PhoneNumbers.ToE164(context.CallerNumber) ?? context.CallerNumber,
+                        CallerName = context.CallerName,
+                        IntendedDestination = destination.Name,
+                        Reason = "transfer_failed:" + label,
+                        Transcript = context.Transcript,
+                        ConversationId = context.ConversationId,
+                    },
+                    cancellationToken);
+                string number = ticket.Number.ToString(CultureInfo.InvariantCulture);
+                return Refusal(label, $"{status} {phrases.MessageConfirmation(number)} {phrases.AnythingElse}", destination, sipCode, ticket.Number);
+            case TransferFallbackAction.Hangup:
+                return new ToolOutcome(Result(label, $"{status} {phrases.Goodbye}", destination, sipCode, null), new EndCallAction("transfer_failed"));
+            case TransferFallbackAction.Voicemail when destination.DestinationType is TransferDestinationType.Extension or TransferDestinationType.Voicemail:
+                return new ToolOutcome(
+                    Result(label, $"{status} {phrases.Fallback(TransferFallbackAction.Voicemail)}", destination, sipCode, null),
+                    new EndCallAction("voicemail", async ct => (await executor.VoicemailFallbackAsync(caller, destination, ct)).Succeeded));
+            case TransferFallbackAction.Voicemail:
+                // No box to leave it in: take the message instead.
+                return Refusal(label, $"{status} {phrases.Fallback(TransferFallbackAction.OfferTicket)}", destination, sipCode, fallback: TransferFallbackAction.OfferTicket);
+            default:
+                return Refusal(label, $"{status} {phrases.Fallback(destination.FallbackAction)}", destination, sipCode);
+        }
+    }
+
+    private static ToolOutcome Refusal(
+        string status, string say, TransferDestination? destination, int? sipCode = null, long? ticketNumber = null, TransferFallbackAction? fallback = null) =>
+        new(Result(status, say, destination, sipCode, ticketNumber, fallback), ToolAction.None);
+
+    private static string Result(
+        string status, string say, TransferDestination? destination, int? sipCode, long? ticketNumber, TransferFallbackAction? fallback = null) =>
         ToolResults.Write(json =>
         {
             json.WriteBoolean("ok", false);
             json.WriteString("status", status);
-            json.WriteString("say", say);
+            json.WriteString("say", say.Trim());
             json.WriteNullable("destination", destination?.Name);
-            json.WriteNullable("fallback", destination is null ? null : FallbackName(destination.FallbackAction));
+            json.WriteNullable("fallback", destination is null ? null : FallbackName(fallback ?? destination.FallbackAction));
             if (sipCode is { } code)
             {
                 json.WriteNumber("sip_code", code);
             }
-        }),
-        ToolAction.None);
+
+            if (ticketNumber is { } ticket)
+            {
+                json.WriteNumber("ticket_number", ticket);
+            }
+        });
 
     private static string FallbackName(TransferFallbackAction action) => action switch
     {

@@ -261,6 +261,24 @@ public sealed partial class TransferExecutor
 
     /// <summary>A voicemail destination is not dialled: the caller goes to FusionPBX's <c>*99&lt;ext&gt;</c> (freeswitch.md
     /// §2.14), a blind hand-off; the secretary's part of the call ends there.</summary>
+    /// <summary>
+    /// The <c>voicemail</c> fallback of a destination that could not take the call: the caller goes to the voicemail box
+    /// of the destination's extension (<c>*99&lt;extension&gt;</c> in its context, FusionPBX), recorded as one more attempt.
+    /// Only extensions and voicemail destinations have a box; for the others the result is Failed without dialling.
+    /// </summary>
+    public async Task<TransferOutcome> VoicemailFallbackAsync(ITransferCaller caller, TransferDestination destination, CancellationToken ct)
+    {
+        Validate(caller, destination);
+        long started = _time.GetTimestamp();
+        if (destination.DestinationType is not (TransferDestinationType.Extension or TransferDestinationType.Voicemail))
+        {
+            return new TransferOutcome { Result = TransferAttemptResult.Failed, Error = $"A {destination.DestinationType} destination has no voicemail box.", Duration = _time.GetElapsedTime(started) };
+        }
+
+        string domain = await TenantDomainAsync(caller.TenantId, ct);
+        return await VoicemailAsync(_pbx.Client, caller, destination, destination.TransferMode, domain, started, ct);
+    }
+
     private async Task<TransferOutcome> VoicemailAsync(
         EventSocketClient esl, ITransferCaller caller, TransferDestination destination, TransferMode mode, string domain, long started, CancellationToken ct)
     {
