@@ -5,7 +5,8 @@ namespace Switchboard.Sandbox.Dialplan;
 /// <summary>
 /// The sandbox's dialplan: the conformance extensions in context <c>default</c> (mirrored by
 /// deploy/freeswitch/conformance-dialplan.xml), and per domain context the secretary numbers (answer + park) and the
-/// simulated extensions (bridged to <c>user/&lt;n&gt;@&lt;domain&gt;</c>). Also the <c>inline</c> dialplan.
+/// simulated extensions (bridged to <c>user/&lt;n&gt;@&lt;domain&gt;</c>) with their voicemail boxes (<c>*99&lt;n&gt;</c>).
+/// Also the <c>inline</c> dialplan.
 /// </summary>
 internal sealed class SandboxDialplan
 {
@@ -61,6 +62,22 @@ internal sealed class SandboxDialplan
                 new("answer", null),
                 new("record_session", "${record_path}/${record_name}"),
                 new("park", null),
+            ];
+        }
+
+        if (destination.StartsWith("*99", StringComparison.Ordinal) && _directory.FindExtension(context, destination[3..]) is not null)
+        {
+            // FusionPBX's voicemail feature code: the caller leaves a message in the extension's box after the beep
+            // (recorded under voicemail/<domain>/<extension>/; at most two minutes, then the box hangs up).
+            string box = destination[3..];
+            return
+            [
+                new("set", "voicemail_id=" + box),
+                new("answer", null),
+                new("playback", "tone_stream://%(500,0,1000)"),
+                new("record_session", "${recordings_dir}/voicemail/${domain_name}/" + box + "/msg_${uuid}.wav"),
+                new("sleep", "120000"),
+                new("hangup", "NORMAL_CLEARING"),
             ];
         }
 

@@ -540,6 +540,45 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_voicemail_fallback_hands_the_caller_to_the_extensions_box_after_the_status_is_said()
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        await OpenAllHoursAsync();
+        await ConfigureDestinationAsync("Jeni - Financeiro", d => (d.FallbackAction, d.MaxRetries) = (Switchboard.Server.Transfers.TransferFallbackAction.Voicemail, 0));
+        _server.Services.GetRequiredService<SandboxPbx>().ConfigureExtension(DemoTenant.DomainName, "1004", new SimulatedExtension { Behaviour = ExtensionBehaviour.NoAnswer });
+        await ConfigureDestinationAsync("Jeni - Financeiro", d => d.RingTimeoutSeconds = 1);
+        _openAi.EnqueueResponse(new FakeResponse
+        {
+            Audio = Tone(1200, 0.4),
+            Transcript = "Vou transferir para o financeiro.",
+            FunctionCall = new FakeFunctionCall("transfer_call", """{"destination":"financeiro","reason":null}"""),
+        });
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(900, 0.6), Transcript = "A Jeni não atendeu. Vou transferir para a caixa postal." });
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await Wait.UntilAsync(() => !registry.Contains(call.Uuid), TimeSpan.FromSeconds(40));
+
+        SandboxChannel caller = _server.Services.GetRequiredService<SandboxPbx>().FindChannel(call.Uuid)!;
+        Assert.Equal("voicemail", session.EndReason);
+        Assert.Null(caller.HangupCause);
+        Assert.Equal("1004", caller.GetVariable("voicemail_id"));
+        Assert.Null(caller.AudioStream);
+        await Wait.UntilAsync(() => caller.RecordingPaths.Any(p => p.Contains("/voicemail/", StringComparison.Ordinal)));
+
+        List<Switchboard.Server.Transfers.TransferAttempt> attempts = await ConversationAttemptsAsync(call.Uuid);
+        Assert.Equal([Switchboard.Server.Transfers.TransferAttemptResult.NoAnswer, Switchboard.Server.Transfers.TransferAttemptResult.Success], attempts.Select(a => a.Result!.Value));
+
+        // The status and the announcement of the box were played before the hand-off (the call's recording, once closed).
+        await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
+        await caller.WaitForHangupAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        using FileStream file = File.OpenRead(caller.RecordingPaths[0]);
+        WavAudio audio = WavFile.Read(file);
+        Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 900), 500, 700);
+    }
+
+    [Fact]
     public async Task The_hangup_fallback_says_the_status_and_goodbye_then_ends_the_call()
     {
         await UseOpenAiAsync(_openAi.Endpoint);
