@@ -31,6 +31,9 @@ public enum ToolFollowUp
 
     /// <summary>The caller is with a person now: the AI session ends.</summary>
     Transferred,
+
+    /// <summary>The agent's task is done (an announcement was decided): the session ends, the call is not touched.</summary>
+    Finished,
 }
 
 /// <summary>A tool's answer for the provider, and what the call does next.</summary>

@@ -62,6 +62,7 @@ public sealed partial class VoiceAgentBridge : ICallAgent
     private Func<CancellationToken, Task<bool>>? _afterGoodbye;
     private CallSession? _session;
     private bool _transferred;
+    private bool _finished;
     private bool _responseOpen;
     private ConversationTurn? _reservedCallerTurn;
     private readonly System.Text.StringBuilder _agentPartial = new();
@@ -376,6 +377,11 @@ public sealed partial class VoiceAgentBridge : ICallAgent
     /// <summary>Barge-in confirmation, the goodbye before a hang-up, and the idle limit.</summary>
     private async Task<bool> OnTimersAsync(CallSession session, IVoiceAgent agent, CancellationToken cancellationToken)
     {
+        if (_finished)
+        {
+            return true;
+        }
+
         if (_transferred)
         {
             await session.HandOverAsync(cancellationToken);
@@ -673,6 +679,13 @@ public sealed partial class VoiceAgentBridge : ICallAgent
             session.SetOutcome(ConversationOutcome.Transferred);
             session.EndedBy("transferred");
             _transferred = true;
+            return;
+        }
+
+        if (reply.FollowUp == ToolFollowUp.Finished)
+        {
+            // The agent's task is done (an announcement decided): no answer is wanted from the provider.
+            _finished = true;
             return;
         }
 

@@ -488,6 +488,61 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         Assert.Empty(await esl.ConferenceListAsync(conference, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_human_who_declines_to_the_ai_announcer_leaves_the_caller_back_with_the_secretary_and_nothing_behind()
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        await OpenAllHoursAsync();
+        await ConfigureDestinationAsync("Jeni - Financeiro", d => (d.TransferMode, d.MaxRetries, d.FallbackAction) =
+            (Switchboard.Server.Transfers.TransferMode.Announced, 0, Switchboard.Server.Transfers.TransferFallbackAction.ReturnAgent));
+        SandboxPbx pbx = _server.Services.GetRequiredService<SandboxPbx>();
+        pbx.ConfigureExtension(DemoTenant.DomainName, "1004", new SimulatedExtension { AnswerDelay = TimeSpan.FromMilliseconds(300), AnnouncementResponse = AnnouncementResponse.Silent, Voice = CallerAudio.Silence });
+        _openAi.EnqueueResponse(new FakeResponse
+        {
+            Audio = Tone(1200, 0.4),
+            Transcript = "Vou transferir para o financeiro.",
+            FunctionCall = new FakeFunctionCall("transfer_call", """{"destination":"financeiro","reason":"nota fiscal"}"""),
+        });
+
+        // The announcer tells the human, who says they are in a meeting: reject_transfer with that reason.
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(700, 0.4), Transcript = "Ligação sobre nota fiscal. Posso passar?" });
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession secretary) = await PlaceCallAsync(api, new { destination = "8000" });
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await _openAi.WaitUntilAsync(() => _openAi.ConnectionCount == 2, TimeSpan.FromSeconds(30), "the announcer connects");
+        string human = Assert.Single(pbx.Channels, c => c.Uuid != call.Uuid).Uuid;
+        await Wait.UntilAsync(() => registry.TryGet(human, out CallSession? leg) && leg!.Playback.FilesQueued >= 1, TimeSpan.FromSeconds(20));
+        registry.TryGet(human, out CallSession? announcing);
+        await Wait.UntilAsync(() => !announcing!.Playback.IsPlaying, TimeSpan.FromSeconds(20));
+        int filesBefore = secretary.Playback.FilesQueued;
+        _openAi.EnqueueResponse(new FakeResponse { FunctionCall = new FakeFunctionCall("reject_transfer", """{"reason":"em reunião"}""") });
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(900, 0.6), Transcript = "A Jeni não pode atender agora. Posso ajudar com mais alguma coisa?" });
+        await _openAi.SpeechStartedAsync();
+        await _openAi.SpeechStoppedAsync();
+
+        // The secretary gets the result, with the human's reason and what to say; the caller is back with it.
+        FakeClientEvent output = await _openAi.WaitForEventAsync(
+            "conversation.item.create",
+            e => e.GetProperty("item").GetProperty("type").GetString() == "function_call_output" && e.GetProperty("item").GetProperty("output").GetString()!.Contains("\"status\":\"rejected\"", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30));
+        using var result = System.Text.Json.JsonDocument.Parse(output.Json.GetProperty("item").GetProperty("output").GetString()!);
+        Assert.Equal("return_agent", result.RootElement.GetProperty("fallback").GetString());
+        Assert.Contains("mais alguma coisa", result.RootElement.GetProperty("say").GetString(), StringComparison.Ordinal);
+        await Wait.UntilAsync(() => !registry.Contains(human), TimeSpan.FromSeconds(10));
+        Assert.True(registry.Contains(call.Uuid));
+        SandboxChannel caller = pbx.FindChannel(call.Uuid)!;
+        await Wait.UntilAsync(() => caller.Conference is null && pbx.Channels.Count == 1, TimeSpan.FromSeconds(10));
+        Assert.NotNull(caller.AudioStream);
+        Switchboard.Server.Transfers.TransferAttempt attempt = Assert.Single(await ConversationAttemptsAsync(call.Uuid));
+        Assert.Equal(Switchboard.Server.Transfers.TransferAttemptResult.Rejected, attempt.Result);
+        Assert.Contains("em reunião", attempt.Error, StringComparison.Ordinal);
+
+        // And the secretary's answer reaches the caller.
+        await Wait.UntilAsync(() => secretary.Playback.FilesQueued > filesBefore, TimeSpan.FromSeconds(20));
+        WavAudio audio = await HearAndHangUpAsync(api, call.Uuid, secretary);
+        Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 900), 500, 700);
+    }
+
     private Task SetTransferModeAsync(string destination, Switchboard.Server.Transfers.TransferMode mode) =>
         ConfigureDestinationAsync(destination, d => d.TransferMode = mode);
 

@@ -64,10 +64,10 @@ public sealed class AnnouncerAgent(ICallAgent inner, PendingAnnouncement pending
         {
             case AcceptTool:
                 pending.Decide(AnnouncementDecision.Accepted);
-                return Task.FromResult(new CallToolReply("""{"ok":true,"status":"connecting"}"""));
+                return Task.FromResult(new CallToolReply("""{"ok":true,"status":"connecting"}""", ToolFollowUp.Finished));
             case RejectTool:
                 pending.Decide(AnnouncementDecision.Refused(Reason(call.ArgumentsJson)));
-                return Task.FromResult(new CallToolReply("""{"ok":true,"status":"declined"}"""));
+                return Task.FromResult(new CallToolReply("""{"ok":true,"status":"declined"}""", ToolFollowUp.Finished));
             default:
                 return Task.FromResult(new CallToolReply(ToolResults.Error($"unknown tool {call.Name}")));
         }
