@@ -49,8 +49,9 @@ public sealed class LocalAgentCallTests : IClassFixture<SandboxCallTests.LocalAg
         Assert.Contains("Suporte Técnico", menu, StringComparison.Ordinal);
         await Wait.UntilAsync(() => session.Playback.FilesQueued >= 1, TimeSpan.FromSeconds(20));
 
-        // Key 2 (the second destination by priority): the transfer cannot be made, so the agent offers a message.
-        string second = menu.Contains("disque 2", StringComparison.Ordinal) ? "2" : "1";
+        // Jeni's key: the transfer cannot be made, and her fallback (offer_ticket) has the agent take a message.
+        string second = System.Text.RegularExpressions.Regex.Match(menu, "Jeni - Financeiro[^0-9]*([1-8])").Groups[1].Value;
+        Assert.NotEqual("", second);
         Assert.True((await api.PostAsync($"/api/sandbox/calls/{call.Uuid}/dtmf/{second}", null)).IsSuccessStatusCode);
         await Wait.UntilAsync(() => AgentSaid(bridge, "após o sinal"), TimeSpan.FromSeconds(40));
         await Wait.UntilAsync(() => !session.Playback.IsPlaying, TimeSpan.FromSeconds(30));
@@ -67,8 +68,9 @@ public sealed class LocalAgentCallTests : IClassFixture<SandboxCallTests.LocalAg
         SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
         Conversation stored = await db.Conversations.AsNoTracking().Include(c => c.Turns).SingleAsync(c => c.CallUuid == call.Uuid);
         List<Switchboard.Server.Tools.ToolInvocation> audit = await db.ToolInvocations.Where(t => t.CallUuid == call.Uuid).OrderBy(t => t.CreatedAt).ToListAsync();
-        Tickets.Ticket? ticket = await db.Tickets.SingleOrDefaultAsync(t => t.ConversationId == stored.Id);
-        Assert.True(ticket is not null, string.Join(" | ", audit.Select(t => $"{t.Name} {t.Arguments} → {t.Result}")));
+        List<Tickets.Ticket> tickets = await db.Tickets.Where(t => t.ConversationId == stored.Id).ToListAsync();
+        Assert.True(tickets.Count == 1, string.Join(" | ", audit.Select(t => $"{t.Name} {t.Arguments} → {t.Result}")));
+        Tickets.Ticket ticket = tickets[0];
         Assert.Equal(("+5511955554444", "Ana"), (ticket.CallerNumber, ticket.CallerName));
         Assert.False(string.IsNullOrEmpty(ticket.IntendedDestination));
         Assert.Equal("busy", ticket.Reason);
@@ -76,6 +78,24 @@ public sealed class LocalAgentCallTests : IClassFixture<SandboxCallTests.LocalAg
         Assert.Contains(stored.Turns, t => t.Speaker == ConversationSpeaker.Caller && t.Text.Contains(second, StringComparison.Ordinal));
         Assert.Contains(stored.Turns, t => t.Speaker == ConversationSpeaker.Agent && t.Text.Contains(ticket.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
         Assert.Equal(["transfer_call", "take_message", "end_call"], audit.Select(t => t.Name));
+
+        // Once the call is over, its recording is stored and the ticket links to it; the link plays the call.
+        string? link = null;
+        await Wait.UntilAsync(async () => (link = await RecordingLinkAsync(ticket.Id)) is not null, TimeSpan.FromSeconds(30));
+        using HttpClient anonymous = _server.CreateClient();
+        using HttpResponseMessage recording = await anonymous.GetAsync(new Uri(link!, UriKind.RelativeOrAbsolute));
+        Assert.True(recording.IsSuccessStatusCode, $"{(int)recording.StatusCode} for {link}");
+        byte[] wav = await recording.Content.ReadAsByteArrayAsync();
+        Assert.Equal("RIFF", System.Text.Encoding.ASCII.GetString(wav, 0, 4));
+        Assert.True(wav.Length > 8000 * 2, $"{wav.Length} bytes");
+    }
+
+    private async Task<string?> RecordingLinkAsync(Guid ticketId)
+    {
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        return await db.Tickets.Where(t => t.Id == ticketId).Select(t => t.RecordingUrl).SingleAsync();
     }
 
     [Fact]

@@ -22,11 +22,18 @@ public sealed partial class LocalAgent
                 spoken = await SpeakAsync(GreetingAndMenu(), beep: false, cancellationToken);
             }
 
-            Choice choice = await MenuAsync(first, spoken, cancellationToken);
-            Log.Chose(_logger, choice.ToString());
+            Choice choice;
             var beforePrompt = new List<string>();
-            if (choice.Transfer)
+            while (true)
             {
+                choice = await MenuAsync(first, spoken, cancellationToken);
+                first = null;
+                Log.Chose(_logger, choice.ToString());
+                if (!choice.Transfer)
+                {
+                    break;
+                }
+
                 string name = choice.Destination!.Name;
                 await SpeakAsync([LocalPhrases.Format(_phrases.Transferring, name)], beep: false, cancellationToken);
                 string result = await CallToolAsync("transfer_call", Json(w =>
@@ -41,8 +48,34 @@ public sealed partial class LocalAgent
                     return;
                 }
 
-                beforePrompt.Add(transfer.Say ?? StatusLine(transfer.Status, name));
+                string status = transfer.Say ?? StatusLine(transfer.Status, name);
+                if (transfer.Ticket is not null)
+                {
+                    // The destination's fallback opened the ticket already (its number is in the status): goodbye.
+                    await SpeakAsync([status, _phrases.Goodbye], beep: false, cancellationToken);
+                    await EmitToolCallAsync("end_call", Json(w => w.WriteString("reason", "ticket_created")), cancellationToken);
+                    await IgnoreInputsAsync(cancellationToken);
+                    return;
+                }
+
+                if (transfer.Fallback is "hangup" or "voicemail")
+                {
+                    // The call hangs up, or goes to the voicemail box, once this is said.
+                    await SpeakAsync([status], beep: false, cancellationToken);
+                    await IgnoreInputsAsync(cancellationToken);
+                    return;
+                }
+
+                if (transfer.Fallback == "return_agent")
+                {
+                    // Back to the menu, after the status.
+                    spoken = await SpeakAsync([status, .. MenuLines()], beep: false, cancellationToken);
+                    continue;
+                }
+
+                beforePrompt.Add(status);
                 choice = new Choice(choice.Destination, Transfer: false, transfer.Status);
+                break;
             }
 
             await TakeMessageAsync(beforePrompt, choice, cancellationToken);
@@ -338,12 +371,16 @@ public sealed partial class LocalAgent
             string? say = root.TryGetProperty("say", out JsonElement t) && t.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(t.GetString())
                 ? t.GetString()
                 : null;
-            return new TransferResult(ok, status, say);
+            string? fallback = root.TryGetProperty("fallback", out JsonElement f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+            string? ticket = root.TryGetProperty("ticket_number", out JsonElement n) && n.ValueKind is JsonValueKind.Number or JsonValueKind.String
+                ? (n.ValueKind == JsonValueKind.Number ? n.GetRawText() : n.GetString())
+                : null;
+            return new TransferResult(ok, status, say, fallback, ticket);
         }
         catch (JsonException)
         {
             Log.BadToolResult(_logger, "transfer_call", json);
-            return new TransferResult(false, "unavailable", null);
+            return new TransferResult(false, "unavailable", null, null, null);
         }
     }
 
@@ -385,5 +422,5 @@ public sealed partial class LocalAgent
     /// <summary>What the caller chose: a transfer to <paramref name="Destination"/>, or a message (for it, when not null).</summary>
     private readonly record struct Choice(LocalMenuEntry? Destination, bool Transfer, string Reason);
 
-    private readonly record struct TransferResult(bool Ok, string Status, string? Say);
+    private readonly record struct TransferResult(bool Ok, string Status, string? Say, string? Fallback, string? Ticket);
 }

@@ -138,7 +138,7 @@ internal sealed class TransferCallTool(
                     },
                     cancellationToken);
                 string number = ticket.Number.ToString(CultureInfo.InvariantCulture);
-                return Refusal(label, $"{status} {phrases.MessageConfirmation(number)} {phrases.AnythingElse}", destination, sipCode, ticket.Number);
+                return Refusal(label, $"{status} {phrases.MessageConfirmation(number)}", destination, sipCode, ticket.Number);
             case TransferFallbackAction.Hangup:
                 return new ToolOutcome(Result(label, $"{status} {phrases.Goodbye}", destination, sipCode, null), new EndCallAction("transfer_failed"));
             case TransferFallbackAction.Voicemail when destination.DestinationType is TransferDestinationType.Extension or TransferDestinationType.Voicemail:

@@ -135,6 +135,46 @@ public sealed class LocalAgentTests
         Assert.Contains("Desculpe, não foi possível registrar seu recado.", run.Transcripts(TranscriptSpeaker.Agent));
     }
 
+    [Fact]
+    public async Task A_ticket_opened_by_the_destinations_fallback_is_confirmed_and_no_second_message_is_taken()
+    {
+        var speech = new ToneSpeech();
+        await using LocalAgentRun run = await LocalAgentRun.StartAsync(speech);
+        await run.NextAsync<ResponseFinished>();
+        await run.Agent.SendDtmfAsync('3', CancellationToken.None);
+        ToolCallRequested transfer = await run.NextAsync<ToolCallRequested>();
+
+        await run.Agent.SendToolResultAsync(
+            transfer.CallId, """{"ok":false,"status":"busy","say":"O Comercial está ocupado. Registrei o protocolo número 42.","fallback":"create_ticket","ticket_number":42}""", CancellationToken.None);
+        ToolCallRequested end = await run.NextAsync<ToolCallRequested>();
+
+        Assert.Equal(("end_call", """{"reason":"ticket_created"}"""), (end.Name, end.ArgumentsJson));
+        Assert.Contains("O Comercial está ocupado. Registrei o protocolo número 42.", run.Transcripts(TranscriptSpeaker.Agent));
+        Assert.DoesNotContain(run.Transcripts(TranscriptSpeaker.Agent), line => line.Contains("sinal", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_return_agent_fallback_says_the_status_and_reads_the_menu_again()
+    {
+        var speech = new ToneSpeech();
+        await using LocalAgentRun run = await LocalAgentRun.StartAsync(speech);
+        await run.NextAsync<ResponseFinished>();
+        await run.Agent.SendDtmfAsync('3', CancellationToken.None);
+        ToolCallRequested first = await run.NextAsync<ToolCallRequested>();
+
+        await run.Agent.SendToolResultAsync(first.CallId, """{"ok":false,"status":"no_answer","say":"O Comercial não atendeu.","fallback":"return_agent"}""", CancellationToken.None);
+        ResponseFinished menu = await run.NextAsync<ResponseFinished>();
+        IReadOnlyList<string> lines = run.AgentLines(menu);
+        Assert.Equal("O Comercial não atendeu.", lines[0]);
+        Assert.Contains(lines, line => line.Contains("disque 1", StringComparison.OrdinalIgnoreCase));
+
+        // The caller picks again from the menu.
+        await run.Agent.SendDtmfAsync('1', CancellationToken.None);
+        ToolCallRequested second = await run.NextAsync<ToolCallRequested>();
+        Assert.Equal("transfer_call", second.Name);
+        Assert.NotEqual(first.ArgumentsJson, second.ArgumentsJson);
+    }
+
     [Theory]
     [InlineData("quero falar com o financeiro", "Financeiro")]
     [InlineData("tecnico", "Suporte Técnico")]
