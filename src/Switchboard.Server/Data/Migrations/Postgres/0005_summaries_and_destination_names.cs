@@ -26,6 +26,8 @@ internal static partial class PostgresMigrations
 
         CREATE INDEX ix_conversation_summaries_status_next_attempt_at ON switchboard.conversation_summaries (status, next_attempt_at);
 
+        CREATE INDEX ix_conversation_summaries_tenant_id ON switchboard.conversation_summaries (tenant_id);
+
         -- Rows stored before names were checked keep their data: a later duplicate gets its id appended.
         UPDATE switchboard.transfer_destinations AS later
         SET name = left(later.name, 60) || ' #' || left(later.id::text, 8)

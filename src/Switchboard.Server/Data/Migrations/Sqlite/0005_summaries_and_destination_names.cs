@@ -25,6 +25,8 @@ internal static partial class SqliteMigrations
 
         CREATE INDEX ix_conversation_summaries_status_next_attempt_at ON conversation_summaries (status, next_attempt_at);
 
+        CREATE INDEX ix_conversation_summaries_tenant_id ON conversation_summaries (tenant_id);
+
         -- Rows stored before names were checked keep their data: a later duplicate gets its id appended.
         UPDATE transfer_destinations
         SET name = substr(name, 1, 60) || ' #' || substr(id, 1, 8)
