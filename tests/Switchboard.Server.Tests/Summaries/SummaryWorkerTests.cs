@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Fakes;
-using Switchboard.Server.Data;
 using Switchboard.Fakes.Pipeline;
+using Switchboard.Server.Data;
 using Switchboard.Server.Summaries;
 using Switchboard.Server.Tests.Recordings;
 using Switchboard.Server.Tests.Support;
