@@ -137,6 +137,7 @@ public static class MediaStreamEndpoint
             try
             {
                 await recorder.FinishAsync(outcome, session.EndReason ?? "ended", session.FramesReceived / 50.0, session.Playback.TotalSentMilliseconds / 1000.0);
+                await (context.RequestServices.GetService<Summaries.ConversationSummaries>()?.EnqueueAsync(domainUuid, recorder.ConversationId, CancellationToken.None) ?? Task.CompletedTask);
 
                 // The PBX keeps recording the whole call: once it is over, the file goes to storage and its link to the record.
                 await recordings.EnqueueAsync(domainUuid, callUuid, recorder.ConversationId, null, recorder.StartedAt, CancellationToken.None);

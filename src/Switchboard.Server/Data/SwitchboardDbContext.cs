@@ -6,6 +6,7 @@ using Switchboard.Server.Calls;
 using Switchboard.Server.Contacts;
 using Switchboard.Server.Recordings;
 using Switchboard.Server.Secretaries;
+using Switchboard.Server.Summaries;
 using Switchboard.Server.Tenancy;
 using Switchboard.Server.Tickets;
 using Switchboard.Server.Tickets.Helpdesk;
@@ -67,6 +68,8 @@ public sealed class SwitchboardDbContext : DbContext
     public DbSet<HelpdeskWebhook> HelpdeskWebhooks => Set<HelpdeskWebhook>();
 
     public DbSet<HelpdeskDelivery> HelpdeskOutbox => Set<HelpdeskDelivery>();
+
+    public DbSet<ConversationSummary> ConversationSummaries => Set<ConversationSummary>();
 
     /// <summary>Read by the query filters on every query (EF turns this member access into a parameter).</summary>
     public Guid? CurrentTenantId => _tenant.TenantId;

@@ -25,6 +25,9 @@ internal sealed class TransferDestinationConfiguration : IEntityTypeConfiguratio
         builder.HasOne<Secretary>().WithMany().HasForeignKey(destination => destination.SecretaryId).OnDelete(DeleteBehavior.SetNull);
         builder.HasIndex(destination => new { destination.TenantId, destination.Priority });
 
+        // Names are how callers and agents ask for a destination: one per name and tenant, whatever slips past the catalog's checks.
+        builder.HasIndex(destination => new { destination.TenantId, destination.Name }).IsUnique();
+
         // At most one enabled default destination per tenant. The same filter text is valid on both providers.
         builder.HasIndex(destination => destination.TenantId, "ix_transfer_destinations_default")
             .IsUnique()

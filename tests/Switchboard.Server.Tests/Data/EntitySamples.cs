@@ -3,6 +3,7 @@ using Switchboard.Server.Contacts;
 using Switchboard.Server.Data;
 using Switchboard.Server.Recordings;
 using Switchboard.Server.Secretaries;
+using Switchboard.Server.Summaries;
 using Switchboard.Server.Tenancy;
 using Switchboard.Server.Tickets;
 using Switchboard.Server.Tickets.Helpdesk;
@@ -269,6 +270,20 @@ internal static class EntitySamples
             CreatedAt = At(27),
             UpdatedAt = At(28),
         };
-        return [tenant, provider, fallback, secretary, destination, conversation, turn, attempt, ticket, counter, key, contact, appointment, invocation, upload, webhook, delivery];
+        var summary = new ConversationSummary
+        {
+            Id = Guid.NewGuid(),
+            TenantId = tenantId,
+            ConversationId = conversation.Id,
+            Status = ConversationSummaryStatus.Done,
+            Attempts = 2,
+            NextAttemptAt = At(29),
+            LastError = "Chat completions answered HTTP 503",
+            Method = "extractive",
+            CompletedAt = At(30),
+            CreatedAt = At(31),
+            UpdatedAt = At(32),
+        };
+        return [tenant, provider, fallback, secretary, destination, conversation, turn, attempt, ticket, counter, key, contact, appointment, invocation, upload, webhook, delivery, summary];
     }
 }

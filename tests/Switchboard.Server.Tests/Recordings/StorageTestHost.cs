@@ -12,6 +12,7 @@ using Switchboard.Server.Data;
 using Switchboard.Server.Observability;
 using Switchboard.Server.Recordings;
 using Switchboard.Server.Security;
+using Switchboard.Server.Summaries;
 using Switchboard.Server.Tenancy;
 using Switchboard.Server.Tickets;
 using Switchboard.Server.Tickets.Helpdesk;
@@ -19,8 +20,8 @@ using Switchboard.Server.Tickets.Helpdesk;
 namespace Switchboard.Server.Tests.Recordings;
 
 /// <summary>
-/// A node with the observability, data, security, recordings and helpdesk features wired as <c>Program</c> will wire them
-/// (<c>AddRecordings</c>/<c>MapRecordings</c>, <c>AddHelpdesk</c>/<c>MapHelpdesk</c>), on real Kestrel at a loopback
+/// A node with the observability, data, security, recordings, helpdesk and summaries features wired as <c>Program</c> will wire
+/// them (<c>AddRecordings</c>/<c>MapRecordings</c>, <c>AddHelpdesk</c>/<c>MapHelpdesk</c>, <c>AddSummaries</c>), on real Kestrel at a loopback
 /// port, over a given database and data folder, so a second host on the same ones is "the node after a restart".
 /// </summary>
 public sealed class StorageTestHost : IAsyncDisposable
@@ -76,6 +77,7 @@ public sealed class StorageTestHost : IAsyncDisposable
         builder.AddSecurity();
         builder.AddRecordings();
         builder.AddHelpdesk();
+        builder.AddSummaries();
         WebApplication app = builder.Build();
         await app.MigrateDatabaseAsync();
         app.UseAuthentication();

@@ -14,7 +14,9 @@ namespace Switchboard.Server.Tickets.Helpdesk;
 /// <summary>
 /// Delivers the helpdesk outbox: POSTs each ticket to its tenant's webhook, signed. 2xx: delivered. 408, 429, 5xx,
 /// timeouts and connection failures: retried with exponential backoff and jitter, up to
-/// <see cref="HelpdeskOptions.MaxAttempts"/>. Other 4xx: failed at once. Every state is in the table, so a restart
+/// <see cref="HelpdeskOptions.MaxAttempts"/>. Other 4xx: failed at once. A ticket of a call is held while the call
+/// goes on and until its summary is written (at most <see cref="HelpdeskOptions.SummaryWait"/>), so the helpdesk gets
+/// the summary and the recording link. Every state is in the table, so a restart
 /// resumes where it stopped; several nodes may run it (rows are claimed with a conditional update).
 /// </summary>
 public sealed class HelpdeskDispatcher : BackgroundService
@@ -166,7 +168,43 @@ public sealed class HelpdeskDispatcher : BackgroundService
             return;
         }
 
+        if (await HoldUntilAsync(db, ticket, cancellationToken) is { } until)
+        {
+            delivery.NextAttemptAt = until;
+            return;
+        }
+
         await SendAsync(db, delivery, webhook, ticket, cancellationToken);
+    }
+
+    /// <summary>
+    /// When to look again at a delivery whose call is still going on, whose summary is not written yet, or whose
+    /// recording file was found and is being stored; null to send now. Never past <see cref="HelpdeskOptions.SummaryWait"/>
+    /// after the ticket was created: then the ticket goes as it is.
+    /// </summary>
+    private async Task<DateTimeOffset?> HoldUntilAsync(SwitchboardDbContext db, Ticket ticket, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        DateTimeOffset deadline = ticket.CreatedAt + _options.SummaryWait;
+        if (ticket.ConversationId is not { } conversationId || now >= deadline)
+        {
+            return null;
+        }
+
+        var call = await db.Conversations.AsNoTracking().Where(row => row.Id == conversationId)
+            .Select(row => new { row.EndedAt, row.Summary }).FirstOrDefaultAsync(cancellationToken);
+        bool waiting = (call is not null && (call.EndedAt is null || call.Summary is null))
+            || await db.RecordingUploads.AnyAsync(
+                upload => upload.ConversationId == conversationId && upload.Status == RecordingUploadStatus.Pending && upload.LocalPath != null,
+                cancellationToken);
+        if (!waiting)
+        {
+            return null;
+        }
+
+        Log.Held(_logger, ticket.Id, ticket.TenantId, deadline);
+        DateTimeOffset next = now + _options.PollInterval;
+        return next < deadline ? next : deadline;
     }
 
     private async Task SendAsync(SwitchboardDbContext db, HelpdeskDelivery delivery, HelpdeskWebhook webhook, Ticket ticket, CancellationToken cancellationToken)

@@ -19,6 +19,12 @@ public sealed class HelpdeskOptions
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How long after its ticket was created a delivery may wait for the call to end and its summary (and a recording
+    /// being stored) to be written, so the helpdesk gets them; then it is sent as it is. Zero sends at once.
+    /// </summary>
+    public TimeSpan SummaryWait { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Tries before a delivery is marked failed (about a day with the defaults).</summary>
     [Range(1, 1000)]
     public int MaxAttempts { get; set; } = 60;

@@ -38,8 +38,8 @@ public static class HelpdeskServiceCollectionExtensions
             .BindConfiguration(HelpdeskOptions.Section)
             .Validate(
                 options => options.PollInterval > TimeSpan.Zero && options.RequestTimeout > TimeSpan.Zero && options.RetryDelay > TimeSpan.Zero
-                    && options.MaxRetryDelay >= options.RetryDelay,
-                "Helpdesk: PollInterval, RequestTimeout and RetryDelay must be positive, MaxRetryDelay at least RetryDelay.")
+                    && options.MaxRetryDelay >= options.RetryDelay && options.SummaryWait >= TimeSpan.Zero,
+                "Helpdesk: PollInterval, RequestTimeout and RetryDelay must be positive, MaxRetryDelay at least RetryDelay, SummaryWait not negative.")
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HelpdeskOptions>, HelpdeskOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

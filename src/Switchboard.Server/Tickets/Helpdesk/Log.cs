@@ -14,4 +14,7 @@ internal static partial class Log
 
     [LoggerMessage(6204, LogLevel.Error, "The helpdesk dispatcher failed a pass; trying again")]
     public static partial void PassFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(6205, LogLevel.Debug, "Helpdesk delivery of ticket {TicketId} (tenant {TenantId}) waits for its call's summary (until {Deadline})")]
+    public static partial void Held(ILogger logger, Guid ticketId, Guid tenantId, DateTimeOffset deadline);
 }

@@ -194,14 +194,27 @@ public sealed class DestinationCatalog
             }
         }
 
-        await _db.SaveChangesAsync(cancellationToken);
-        if (becomeDefault.Count > 0)
+        try
         {
-            becomeDefault.ForEach(d => d.IsDefault = true);
             await _db.SaveChangesAsync(cancellationToken);
+            if (becomeDefault.Count > 0)
+            {
+                becomeDefault.ForEach(d => d.IsDefault = true);
+                await _db.SaveChangesAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A unique index (name, or the one default) refused a row another request saved since the checks: nothing applied.
+            await transaction.RollbackAsync(CancellationToken.None);
+            _db.ChangeTracker.Clear();
+            return new DestinationImport.Conflict(
+                "Another change to the tenant's destinations was saved while this file was imported, and a destination name or the "
+                + "default destination is now taken. Nothing was imported; export the destinations again and retry.");
         }
 
-        await transaction.CommitAsync(cancellationToken);
         Log.Imported(_logger, tenantId, created, updated, deleted);
         return new DestinationImport.Applied(created, updated, deleted);
     }
@@ -223,13 +236,9 @@ public sealed class DestinationCatalog
         Dictionary<string, List<string>> errors = DestinationValidator.Validate(request, tenant.DomainName, out TransferDestination values);
 
         string key = TextFolding.Fold(values.Name);
-        if (key.Length > 0)
+        if (await NameClashAsync(id, key, cancellationToken) is { } clash)
         {
-            List<TransferDestination> others = await _db.TransferDestinations.AsNoTracking().Where(d => d.Id != (id ?? Guid.Empty)).ToListAsync(cancellationToken);
-            if (others.FirstOrDefault(d => TextFolding.Fold(d.Name) == key) is { } clash)
-            {
-                Add(errors, "name", $"The tenant already has a destination named '{clash.Name}' (names are compared ignoring case and accents).");
-            }
+            Add(errors, "name", NameTaken(clash));
         }
 
         if (values.SecretaryId is { } secretaryId && !await _db.Secretaries.AnyAsync(s => s.Id == secretaryId, cancellationToken))
@@ -258,15 +267,41 @@ public sealed class DestinationCatalog
         {
             await _db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException) when (values.IsDefault && values.Enabled)
+        catch (DbUpdateException)
         {
-            // Another request made a default between the check and the save; the partial unique index refused this one.
+            // Another request took the name, or made a default, between the checks and the save: a unique index refused
+            // this one. Answer as the checks would have.
             _db.ChangeTracker.Clear();
-            return await OtherDefaultAsync(id, cancellationToken) ?? throw new InvalidOperationException("The destination could not be saved.");
+            if (values.IsDefault && values.Enabled && await OtherDefaultAsync(id, cancellationToken) is { } otherDefault)
+            {
+                return otherDefault;
+            }
+
+            if (await NameClashAsync(id, key, cancellationToken) is { } taken)
+            {
+                return new DestinationChange.Invalid(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["name"] = [NameTaken(taken)] });
+            }
+
+            throw;
         }
 
         return new DestinationChange.Saved(row);
     }
+
+    /// <summary>Another destination of the tenant whose name folds to <paramref name="key"/>, if any.</summary>
+    private async Task<TransferDestination?> NameClashAsync(Guid? id, string key, CancellationToken cancellationToken)
+    {
+        if (key.Length == 0)
+        {
+            return null;
+        }
+
+        List<TransferDestination> others = await _db.TransferDestinations.AsNoTracking().Where(d => d.Id != (id ?? Guid.Empty)).ToListAsync(cancellationToken);
+        return others.FirstOrDefault(d => TextFolding.Fold(d.Name) == key);
+    }
+
+    private static string NameTaken(TransferDestination clash) =>
+        $"The tenant already has a destination named '{clash.Name}' (names are compared ignoring case and accents).";
 
     private async Task<DestinationChange.DefaultConflict?> OtherDefaultAsync(Guid? id, CancellationToken cancellationToken)
     {

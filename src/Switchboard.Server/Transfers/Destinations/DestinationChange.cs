@@ -32,6 +32,9 @@ public abstract record DestinationImport
 
     /// <summary>A file-level problem (<paramref name="FileError"/>) or the rows in error, by line.</summary>
     public sealed record Rejected(string? FileError, IReadOnlyList<DestinationImportError> Rows) : DestinationImport;
+
+    /// <summary>The store refused the rows (a concurrent change took a name or the default); nothing was applied.</summary>
+    public sealed record Conflict(string Detail) : DestinationImport;
 }
 
 /// <summary>What is wrong with one CSV row; <paramref name="Line"/> counts from 1, the header being line 1.</summary>

@@ -110,6 +110,8 @@ public static class DestinationsEndpoints
         return await catalog.ImportCsvAsync(text, importMode, cancellationToken) switch
         {
             DestinationImport.Applied applied => Results.Ok(new ImportSummary(applied.Created, applied.Updated, applied.Deleted)),
+            DestinationImport.Conflict conflict => Results.Problem(
+                statusCode: StatusCodes.Status409Conflict, title: "The destinations changed during the import; nothing was imported", detail: conflict.Detail),
             DestinationImport.Rejected { FileError: { } fileError } => Results.Problem(
                 statusCode: StatusCodes.Status400BadRequest, title: "The CSV cannot be read; nothing was imported", detail: fileError),
             DestinationImport.Rejected rejected => Results.Problem(
