@@ -82,12 +82,25 @@ public sealed class LocalAgentCallTests : IClassFixture<SandboxCallTests.LocalAg
         // Once the call is over, its recording is stored and the ticket links to it; the link plays the call.
         string? link = null;
         await Wait.UntilAsync(async () => (link = await RecordingLinkAsync(ticket.Id)) is not null, TimeSpan.FromSeconds(30));
+
+        // And a summary of the call (offline: built from the conversation) that names who called and for whom.
+        string? summary = null;
+        await Wait.UntilAsync(async () => (summary = await TicketSummaryAsync(ticket.Id)) is { } text && text.Contains("Jeni", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        Assert.Contains("Ana", summary, StringComparison.Ordinal);
         using HttpClient anonymous = _server.CreateClient();
         using HttpResponseMessage recording = await anonymous.GetAsync(new Uri(link!, UriKind.RelativeOrAbsolute));
         Assert.True(recording.IsSuccessStatusCode, $"{(int)recording.StatusCode} for {link}");
         byte[] wav = await recording.Content.ReadAsByteArrayAsync();
         Assert.Equal("RIFF", System.Text.Encoding.ASCII.GetString(wav, 0, 4));
         Assert.True(wav.Length > 8000 * 2, $"{wav.Length} bytes");
+    }
+
+    private async Task<string?> TicketSummaryAsync(Guid ticketId)
+    {
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        return await db.Tickets.Where(t => t.Id == ticketId).Select(t => t.Summary).SingleAsync();
     }
 
     private async Task<string?> RecordingLinkAsync(Guid ticketId)
