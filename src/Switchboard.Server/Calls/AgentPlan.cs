@@ -47,6 +47,10 @@ public sealed record CallToolReply(string ResultJson, ToolFollowUp FollowUp = To
     public Func<CancellationToken, Task<bool>>? AfterGoodbye { get; init; }
 }
 
+/// <summary>Seed 1's keyword fallback: puts the call through to the destination the agent's announcement (else the
+/// caller's last words) names, when the agent announced a transfer without calling the tool; null when none is named.</summary>
+public delegate Task<CallToolReply?> KeywordTransferHandler(CallSession session, string agentText, string? callerText, CancellationToken cancellationToken);
+
 /// <summary>Runs a tool the agent called, for one call.</summary>
 public delegate Task<CallToolReply> CallToolHandler(CallSession session, ToolCallRequested call, CancellationToken cancellationToken);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Switchboard.Protocols.Realtime;
 using Switchboard.Server.Tools;
 
@@ -9,10 +10,50 @@ namespace Switchboard.Server.Calls;
 /// context: tenant, secretary, the conversation row (written before the tool runs, so tickets link to it), the
 /// caller and the transcript so far. Notes the call's outcome and what the call must do next.
 /// </summary>
-public sealed class CallToolDispatcher(CallTools tools, TimeProvider time)
+public sealed class CallToolDispatcher(CallTools tools, IServiceScopeFactory scopes, TimeProvider time)
 {
     public IReadOnlyList<ToolDefinition> DefinitionsFor(IReadOnlyCollection<string> enabled, string language) =>
         tools.DefinitionsFor(enabled, language);
+
+    /// <summary>
+    /// Seed 1's keyword fallback: the agent announced a transfer without calling <c>transfer_call</c>; its words (else the
+    /// caller's) are matched against the secretary's destinations (aliases, names, departments, accents and small
+    /// misspellings), and when they name one, <c>transfer_call</c> runs for it as if the agent had asked (audited the same way).
+    /// </summary>
+    public async Task<CallToolReply?> KeywordTransferAsync(CallSession session, string agentText, string? callerText, CancellationToken cancellationToken)
+    {
+        string? destination;
+        await using (AsyncServiceScope scope = scopes.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<Tenancy.TenantContext>().Set(session.TenantId);
+            var db = scope.ServiceProvider.GetRequiredService<Data.SwitchboardDbContext>();
+            var catalog = scope.ServiceProvider.GetRequiredService<Transfers.Destinations.DestinationCatalog>();
+            Tenancy.Tenant? tenant = await db.Tenants.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+            IReadOnlyList<Transfers.TransferDestination> offered = session.Recorder?.SecretaryId is { } secretaryId
+                ? await catalog.ListOfferedByAsync(secretaryId, cancellationToken)
+                : await catalog.ListAsync(cancellationToken);
+            destination = Named(agentText) ?? (callerText is null ? null : Named(callerText));
+
+            string? Named(string text) => Transfers.Destinations.DestinationResolver.ResolveFromUtterance(text, offered, tenant?.TimeZone, time.GetUtcNow()) switch
+            {
+                Transfers.Destinations.DestinationResolution.Match match => match.Destination.Name,
+                Transfers.Destinations.DestinationResolution.OutsideHours closed => closed.Destination.Name,
+                _ => null,
+            };
+        }
+
+        if (destination is null)
+        {
+            return null;
+        }
+
+        string arguments = ToolResults.Write(json =>
+        {
+            json.WriteString("destination", destination);
+            json.WriteString("reason", callerText ?? agentText);
+        });
+        return await RunAsync(session, new ToolCallRequested("keyword_transfer", ToolNames.TransferCall, arguments), cancellationToken);
+    }
 
     public async Task<CallToolReply> RunAsync(CallSession session, ToolCallRequested call, CancellationToken cancellationToken)
     {

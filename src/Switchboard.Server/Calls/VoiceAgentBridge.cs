@@ -63,9 +63,16 @@ public sealed partial class VoiceAgentBridge : ICallAgent
     private CallSession? _session;
     private bool _transferred;
     private bool _finished;
+    private bool _toolSinceCallerTurn;
+    private string? _lastCallerText;
+    private string? _keywordTransferFrom;
+    private int _keywordTransfers;
     private bool _responseOpen;
     private ConversationTurn? _reservedCallerTurn;
     private readonly System.Text.StringBuilder _agentPartial = new();
+
+    /// <summary>The keyword fallback of <c>transfer_call</c> (seed 1); none when the secretary has no transfer tool.</summary>
+    public KeywordTransferHandler? KeywordTransfer { get; init; }
 
     public VoiceAgentBridge(
         IReadOnlyList<AgentPlan> plans,
@@ -515,6 +522,12 @@ public sealed partial class VoiceAgentBridge : ICallAgent
                     _responsesSinceEndCall++;
                 }
 
+                if (_keywordTransferFrom is { } announced && !_toolSinceCallerTurn)
+                {
+                    _keywordTransferFrom = null;
+                    await KeywordTransferAsync(session, agent, announced, cancellationToken);
+                }
+
                 if (finished.Usage is { } usage && plan.Provider is { } provider)
                 {
                     session.Recorder?.AddUsage(usage, provider, plan.Settings.Model);
@@ -543,6 +556,7 @@ public sealed partial class VoiceAgentBridge : ICallAgent
                 else
                 {
                     _bargeInDueAt = 0;
+                    _toolSinceCallerTurn = false;
                     _callerSpeechEndedAt = _lastActivityAt;
                     if (session.Recorder is { } recorder)
                     {
@@ -565,11 +579,24 @@ public sealed partial class VoiceAgentBridge : ICallAgent
                 }
 
                 RecordLine(session, settled);
+                if (settled.Speaker == TranscriptSpeaker.Caller)
+                {
+                    _lastCallerText = settled.Text;
+                }
+                else if (KeywordTransfer is not null && !_toolSinceCallerTurn && _keywordTransfers == 0
+                    && agent is not LocalAgent && TransferIntent.Announced(settled.Text))
+                {
+                    // Announced a transfer without calling the tool: once this answer is over, the call does it.
+                    _keywordTransferFrom = settled.Text;
+                }
+
                 break;
             case Transcript { Speaker: TranscriptSpeaker.Agent } partial:
                 _agentPartial.Append(partial.Text);
                 break;
             case ToolCallRequested call:
+                _toolSinceCallerTurn = true;
+                _keywordTransferFrom = null;
                 await RunToolAsync(session, agent, call, cancellationToken);
                 break;
             case AgentError { Fatal: true } error:
@@ -764,6 +791,37 @@ public sealed partial class VoiceAgentBridge : ICallAgent
         }
     }
 
+    /// <summary>Runs the keyword transfer; its result reaches the agent as a note, so it says the status and follows the
+    /// fallback as if it had called the tool.</summary>
+    private async Task KeywordTransferAsync(CallSession session, IVoiceAgent agent, string announced, CancellationToken cancellationToken)
+    {
+        _keywordTransfers++;
+        CallToolReply? reply = await KeywordTransfer!(session, announced, _lastCallerText, cancellationToken);
+        if (reply is null)
+        {
+            return;
+        }
+
+        if (reply.FollowUp == ToolFollowUp.Transferred)
+        {
+            session.SetOutcome(ConversationOutcome.Transferred);
+            session.EndedBy("transferred");
+            _transferred = true;
+            return;
+        }
+
+        if (reply.FollowUp == ToolFollowUp.EndCall)
+        {
+            _endReason = reply.EndReason;
+            _afterGoodbye = reply.AfterGoodbye;
+            _endCallRequestedAt = _time.GetTimestamp();
+            _responsesSinceEndCall = 0;
+            _goodbyeAudioSeen = false;
+        }
+
+        await agent.SendTextAsync($"[transfer_call was run for you; result: {reply.ResultJson}] Tell the caller, following its 'say' and 'fallback'.", cancellationToken);
+    }
+
     /// <summary>Typed caller text becomes a user turn of the agent; what is still being said is cut first, as for speech.</summary>
     private async Task ForwardTypedTextAsync(CallSession session, IVoiceAgent agent, CancellationToken cancellationToken)
     {
@@ -786,6 +844,8 @@ public sealed partial class VoiceAgentBridge : ICallAgent
                     recorder.AddTurn(ConversationSpeaker.Caller, text, now, now);
                 }
 
+                _lastCallerText = text;
+                _toolSinceCallerTurn = false;
                 await agent.SendTextAsync(text, cancellationToken);
             }
         }

@@ -93,7 +93,10 @@ public sealed partial class VoiceAgentFactory(
 
         string? greeting = string.IsNullOrWhiteSpace(secretary.Greeting) ? null : $"Greet the caller with exactly: {secretary.Greeting}";
         var limits = new BridgeLimits(TimeSpan.FromMilliseconds(secretary.VadMinSpeechMs), TimeSpan.FromSeconds(secretary.IdleTimeoutSeconds));
-        var bridge = new VoiceAgentBridge(plans, greeting, fallback, tools.RunAsync, phrases.SpeakAsync, limits, metrics, time, loggers.CreateLogger<VoiceAgentBridge>());
+        var bridge = new VoiceAgentBridge(plans, greeting, fallback, tools.RunAsync, phrases.SpeakAsync, limits, metrics, time, loggers.CreateLogger<VoiceAgentBridge>())
+        {
+            KeywordTransfer = secretary.Tools.Contains(Tools.ToolNames.TransferCall) ? tools.KeywordTransferAsync : null,
+        };
         return new CallAgentSetup(bridge, secretary, plans[0].Mode, plans[0].Provider?.Type, skipped);
     }
 

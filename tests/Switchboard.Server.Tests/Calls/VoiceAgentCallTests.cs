@@ -556,6 +556,31 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_agent_that_announces_a_transfer_without_calling_the_tool_is_put_through_by_keywords()
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        await OpenAllHoursAsync();
+        _server.Services.GetRequiredService<SandboxPbx>().ConfigureExtension(DemoTenant.DomainName, "1004", new SimulatedExtension { AnswerDelay = TimeSpan.FromMilliseconds(300) });
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(1200, 0.4), Transcript = "Claro, vou transferir você para o financeiro." });
+
+        using HttpClient api = _server.Api();
+        (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
+        CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
+        await Wait.UntilAsync(() => !registry.Contains(call.Uuid), TimeSpan.FromSeconds(30));
+
+        Assert.Equal("transferred", session.EndReason);
+        Assert.NotNull(_server.Services.GetRequiredService<SandboxPbx>().FindChannel(call.Uuid)!.BridgedTo);
+        await using AsyncServiceScope scope = _server.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(DemoTenant.Id);
+        SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
+        Switchboard.Server.Tools.ToolInvocation audit = await db.ToolInvocations.SingleAsync(t => t.CallUuid == call.Uuid);
+        Assert.Equal("transfer_call", audit.Name);
+        Assert.Contains("Jeni - Financeiro", audit.Arguments, StringComparison.Ordinal);
+        Assert.Equal(Switchboard.Server.Transfers.TransferAttemptResult.Success, Assert.Single(await ConversationAttemptsAsync(call.Uuid)).Result);
+        await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
+    }
+
+    [Fact]
     public async Task The_create_ticket_fallback_opens_the_ticket_itself_and_gives_the_agent_its_number_to_read()
     {
         await UseOpenAiAsync(_openAi.Endpoint);
