@@ -118,6 +118,9 @@ public static class MediaStreamEndpoint
         string tenantLabel = tenant!.DomainName;
         metrics.CallStarted(tenantLabel);
         Log.SessionStarted(logger, callUuid, domainUuid, metadata.CallerIdNumber ?? "");
+
+        // The whole call is recorded: by its dialplan, else from here (alongside the greeting, not before it).
+        Task<string?> recording = Recordings.CallRecording.EnsureAsync(pbx.Client, callUuid, tenantLabel, time.GetUtcNow(), logger, lifetime.ApplicationStopping);
         try
         {
             recorder.Start(setup.Mode, setup.Provider);
@@ -137,6 +140,7 @@ public static class MediaStreamEndpoint
             try
             {
                 await recorder.FinishAsync(outcome, session.EndReason ?? "ended", session.FramesReceived / 50.0, session.Playback.TotalSentMilliseconds / 1000.0);
+                await recording;
                 await (context.RequestServices.GetService<Summaries.ConversationSummaries>()?.EnqueueAsync(domainUuid, recorder.ConversationId, CancellationToken.None) ?? Task.CompletedTask);
 
                 // The PBX keeps recording the whole call: once it is over, the file goes to storage and its link to the record.
