@@ -1,3 +1,4 @@
+using Switchboard.Server.Admin;
 using Switchboard.Server.Calls;
 using Switchboard.Server.Data;
 using Switchboard.Server.Observability;
@@ -21,6 +22,7 @@ builder.AddTelephony();
 builder.AddCalls();
 builder.AddDestinations();
 builder.AddTransfers();
+builder.AddAdmin();
 
 var app = builder.Build();
 
@@ -35,6 +37,7 @@ app.MapTelephony();
 app.MapRecordings();
 app.MapHelpdesk();
 app.MapDestinations();
+app.MapAdmin();
 
 await app.RunAsync();
 

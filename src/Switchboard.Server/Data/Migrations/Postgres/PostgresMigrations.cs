@@ -9,5 +9,6 @@ internal static partial class PostgresMigrations
         new(2, "data_protection_keys", V0002DataProtectionKeys),
         new(3, "tools", V0003Tools),
         new(4, "recordings_and_helpdesk", V0004RecordingsAndHelpdesk),
+        new(6, "console_users", V0006ConsoleUsers),
     ];
 }
