@@ -18,6 +18,10 @@ public static class AdminServiceCollectionExtensions
     public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents();
+
+        // Portuguese text is written as is, not as character references.
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
+            options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddHttpClient(ProviderConnectionTest.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddScoped<ConsoleSession>();
