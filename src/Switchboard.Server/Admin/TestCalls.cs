@@ -19,13 +19,18 @@ public sealed class TestCalls
 {
     private readonly SandboxPbx? _pbx;
     private readonly CallRegistry _calls;
-    private readonly ConcurrentDictionary<string, Guid> _tenantOf = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Placed> _placed = new(StringComparer.OrdinalIgnoreCase);
+    private readonly TimeProvider _time;
 
-    public TestCalls(IServiceProvider services, CallRegistry calls)
+    public TestCalls(IServiceProvider services, CallRegistry calls, TimeProvider time)
     {
         _pbx = services.GetService<SandboxPbx>();
         _calls = calls;
+        _time = time;
     }
+
+    /// <summary>How long an ended test call stays viewable.</summary>
+    public static TimeSpan KeptFor { get; } = TimeSpan.FromHours(1);
 
     public bool IsAvailable => _pbx is not null;
 
@@ -46,34 +51,48 @@ public sealed class TestCalls
                 Audio = CallerAudio.Silence,
             },
             cancellationToken);
-        _tenantOf[channel.Uuid] = tenantId;
+        DateTimeOffset now = _time.GetUtcNow();
+        foreach ((string uuid, Placed old) in _placed)
+        {
+            if (old.Channel.HangupCause is not null && now - old.At > KeptFor)
+            {
+                _placed.TryRemove(uuid, out _);
+            }
+        }
+
+        _placed[channel.Uuid] = new Placed(tenantId, channel, now);
         return channel.Uuid;
     }
 
     /// <summary>The test call <paramref name="uuid"/> placed for <paramref name="tenantId"/>, or null.</summary>
     public TestCallView? Find(Guid tenantId, string uuid)
     {
-        if (_pbx is null || !_tenantOf.TryGetValue(uuid, out Guid owner) || owner != tenantId || _pbx.FindChannel(uuid) is not { } channel)
+        if (!_placed.TryGetValue(uuid, out Placed? placed) || placed.TenantId != tenantId)
         {
             return null;
         }
 
+        SandboxChannel channel = placed.Channel;
         IReadOnlyList<TestCallLine> lines = [];
         if (_calls.TryGet(uuid, out CallSession? session) && session?.Agent is VoiceAgentBridge bridge)
         {
             lines = [.. bridge.Transcripts.Select(line => new TestCallLine(line.Speaker == TranscriptSpeaker.Caller, line.Text))];
-            _lastTranscript[uuid] = lines;
+            placed.LastTranscript = lines;
         }
-        else if (_lastTranscript.TryGetValue(uuid, out IReadOnlyList<TestCallLine>? last))
+        else
         {
-            lines = last;
+            lines = placed.LastTranscript;
         }
 
         string state = channel.HangupCause is { } cause ? "ended" : channel.IsAnswered ? "answered" : "ringing";
         return new TestCallView(channel.Uuid, state, channel.HangupCause, lines, channel);
     }
 
-    private readonly ConcurrentDictionary<string, IReadOnlyList<TestCallLine>> _lastTranscript = new(StringComparer.OrdinalIgnoreCase);
+    private sealed record Placed(Guid TenantId, SandboxChannel Channel, DateTimeOffset At)
+    {
+        /// <summary>The transcript as last read while the session lived (kept after the call ends).</summary>
+        public IReadOnlyList<TestCallLine> LastTranscript { get; set; } = [];
+    }
 
     private SandboxPbx Pbx => _pbx ?? throw new InvalidOperationException("Test calls need the built-in PBX sandbox (Telephony:Mode Sandbox).");
 }
