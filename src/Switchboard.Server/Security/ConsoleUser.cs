@@ -44,5 +44,6 @@ internal sealed class ConsoleUserConfiguration : IEntityTypeConfiguration<Consol
         builder.Property(user => user.Role).HasMaxLength(32);
         builder.HasIndex(user => user.UserName).IsUnique();
         builder.HasIndex(user => user.TenantId);
+        builder.HasOne<Tenancy.Tenant>().WithMany().HasForeignKey(user => user.TenantId).OnDelete(DeleteBehavior.Cascade);
     }
 }
