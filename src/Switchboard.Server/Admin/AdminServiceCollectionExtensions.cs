@@ -52,6 +52,7 @@ public static class AdminServiceCollectionExtensions
         app.MapStaticAssets();
         app.MapGet("/", () => Results.Redirect("/admin")).ExcludeFromDescription();
         app.MapConsoleAccount();
+        app.MapTestCallAudio();
         app.MapRazorComponents<App>();
         return app;
     }

@@ -198,8 +198,8 @@ public sealed partial class ConsoleText
         ["Endpoint"] = "Endereço",
 
         // Test call
-        ["Calls a secretary through the built-in PBX sandbox, the same way a phone call through FreeSWITCH reaches it. Type what the caller says: no microphone needed."] =
-            "Liga para uma secretária pelo PBX de testes embutido, do mesmo jeito que uma chamada pelo FreeSWITCH chega a ela. Digite o que o cliente diz: não precisa de microfone.",
+        ["Calls a secretary through the built-in PBX sandbox, the same way a phone call through FreeSWITCH reaches it. Type what the caller says (no microphone needed), or talk through the browser's microphone."] =
+            "Liga para uma secretária pelo PBX de testes embutido, do mesmo jeito que uma chamada pelo FreeSWITCH chega a ela. Digite o que o cliente diz (sem microfone) ou fale pelo microfone do navegador.",
         ["Test calls need the built-in PBX sandbox (Telephony:Mode Sandbox)."] = "Chamadas de teste precisam do PBX de testes embutido (Telephony:Mode Sandbox).",
         ["Caller number"] = "Número do cliente",
         ["Caller name"] = "Nome do cliente",
@@ -213,7 +213,9 @@ public sealed partial class ConsoleText
         ["rejects the call"] = "rejeita a chamada",
         ["not registered"] = "não registrado",
         ["Start test call (text)"] = "Iniciar chamada de teste (texto)",
-        ["The microphone mode is not available yet: type what the caller says."] = "O modo com microfone ainda não está disponível: digite o que o cliente diz.",
+        ["Start test call (microphone)"] = "Iniciar chamada de teste (microfone)",
+        ["Connect microphone and speaker"] = "Conectar microfone e alto-falante",
+        ["The secretary hears silence until the microphone is connected."] = "A secretária ouve silêncio até o microfone ser conectado.",
         ["No such test call."] = "Chamada de teste não encontrada.",
         ["New test call"] = "Nova chamada de teste",
         ["ringing"] = "chamando",

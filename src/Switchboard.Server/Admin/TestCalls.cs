@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Switchboard.Protocols.Realtime;
 using Switchboard.Sandbox;
+using Switchboard.Sandbox.Media;
 using Switchboard.Server.Calls;
 
 namespace Switchboard.Server.Admin;
@@ -34,13 +35,24 @@ public sealed class TestCalls
 
     public bool IsAvailable => _pbx is not null;
 
+    /// <summary>Rate of the PCM16 the browser's microphone sends.</summary>
+    public const int MicrophoneSampleRate = 16000;
+
     /// <summary>Sets how a simulated phone of the tenant's domain behaves from now on.</summary>
     public void ConfigureExtension(string domainName, string number, ExtensionBehaviour behaviour, AnnouncementResponse announcement) =>
         Pbx.ConfigureExtension(domainName, number, new SimulatedExtension { Behaviour = behaviour, AnnouncementResponse = announcement });
 
     /// <summary>Calls <paramref name="extension"/> of the tenant's domain as a caller; returns the call's uuid.</summary>
-    public async Task<string> StartAsync(Guid tenantId, string domainName, string extension, string callerNumber, string callerName, CancellationToken cancellationToken)
+    public async Task<string> StartAsync(Guid tenantId, string domainName, string extension, string callerNumber, string callerName, CancellationToken cancellationToken) =>
+        await StartAsync(tenantId, domainName, extension, callerNumber, callerName, microphone: false, cancellationToken);
+
+    /// <summary>
+    /// As above; with <paramref name="microphone"/> the caller's voice is what the browser sends to
+    /// <see cref="TestCallAudio"/> (PCM16 at <see cref="MicrophoneSampleRate"/>), silence until it connects.
+    /// </summary>
+    public async Task<string> StartAsync(Guid tenantId, string domainName, string extension, string callerNumber, string callerName, bool microphone, CancellationToken cancellationToken)
     {
+        LiveAudioSource? voice = microphone ? new LiveAudioSource(MicrophoneSampleRate, TimeSpan.FromSeconds(1)) : null;
         SandboxChannel channel = await Pbx.PlaceInboundCallAsync(
             new SandboxCallRequest
             {
@@ -48,7 +60,7 @@ public sealed class TestCalls
                 Destination = extension,
                 CallerIdNumber = callerNumber,
                 CallerIdName = callerName,
-                Audio = CallerAudio.Silence,
+                Audio = voice is null ? CallerAudio.Silence : CallerAudio.Live(voice),
             },
             cancellationToken);
         DateTimeOffset now = _time.GetUtcNow();
@@ -60,7 +72,7 @@ public sealed class TestCalls
             }
         }
 
-        _placed[channel.Uuid] = new Placed(tenantId, channel, now);
+        _placed[channel.Uuid] = new Placed(tenantId, channel, now, voice);
         return channel.Uuid;
     }
 
@@ -85,10 +97,10 @@ public sealed class TestCalls
         }
 
         string state = channel.HangupCause is { } cause ? "ended" : channel.IsAnswered ? "answered" : "ringing";
-        return new TestCallView(channel.Uuid, state, channel.HangupCause, lines, channel);
+        return new TestCallView(channel.Uuid, state, channel.HangupCause, lines, channel, placed.Microphone);
     }
 
-    private sealed record Placed(Guid TenantId, SandboxChannel Channel, DateTimeOffset At)
+    private sealed record Placed(Guid TenantId, SandboxChannel Channel, DateTimeOffset At, LiveAudioSource? Microphone)
     {
         /// <summary>The transcript as last read while the session lived (kept after the call ends).</summary>
         public IReadOnlyList<TestCallLine> LastTranscript { get; set; } = [];
@@ -98,7 +110,7 @@ public sealed class TestCalls
 }
 
 /// <summary>A test call as the console shows it.</summary>
-public sealed record TestCallView(string Uuid, string State, string? HangupCause, IReadOnlyList<TestCallLine> Transcript, SandboxChannel Channel)
+public sealed record TestCallView(string Uuid, string State, string? HangupCause, IReadOnlyList<TestCallLine> Transcript, SandboxChannel Channel, LiveAudioSource? Microphone)
 {
     public bool Ended => HangupCause is not null;
 

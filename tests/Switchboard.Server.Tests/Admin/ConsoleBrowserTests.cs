@@ -44,7 +44,12 @@ public sealed class ConsoleBrowserTests : IClassFixture<ConsoleBrowserTests.Serv
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                // The microphone test call: Chromium's fake capture device (a periodic beep), no permission prompt, audio may play.
+                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required",
+            ],
         });
     }
 
@@ -191,6 +196,67 @@ public sealed class ConsoleBrowserTests : IClassFixture<ConsoleBrowserTests.Serv
         await page.GotoAsync("/admin/destinations");
         await Expect(page.Locator("h1")).ToHaveTextAsync("Destinos de transferência");
         await ShotAsync(page, "15-destinations-pt-BR");
+    }
+
+    [Fact]
+    public async Task A_microphone_test_call_carries_the_browsers_microphone_to_the_secretary_and_plays_what_the_caller_hears()
+    {
+        string baseUrl = _server.ServerAddress.ToString().TrimEnd('/');
+        await using IBrowserContext context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, Permissions = ["microphone"] });
+        context.SetDefaultTimeout(15_000);
+        IPage page = await context.NewPageAsync();
+        await page.GotoAsync("/admin/login");
+        await page.FillAsync("#username", "admin");
+        await page.FillAsync("#password", ConsoleServer.AdminPassword);
+        await page.ClickAsync("#sign-in");
+        await Expect(page).ToHaveURLAsync(new Regex("/admin$"));
+
+        await page.GotoAsync("/admin/test-call");
+        await page.ClickAsync("#start-microphone-call");
+        await Expect(page).ToHaveURLAsync(new Regex("/admin/test-call/[0-9a-f-]+$"));
+        string uuid = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        Switchboard.Sandbox.SandboxChannel channel = _server.Services.GetRequiredService<Switchboard.Sandbox.SandboxPbx>().FindChannel(uuid)
+            ?? throw new InvalidOperationException("The test call is not in the sandbox.");
+        string recording = Assert.Single(channel.RecordingPaths);
+
+        await page.ClickAsync("#connect-microphone");
+        await Expect(page.Locator("#microphone-status")).ToContainTextAsync("connected");
+
+        // The greeting reaches the browser as audio (8 kHz PCM16: 16,000 bytes a second), and two seconds of microphone go up.
+        await page.WaitForFunctionAsync("() => window.switchboardConsole.audio.receivedBytes > 16000", null, new() { Timeout = 30_000 });
+        await page.WaitForFunctionAsync("() => window.switchboardConsole.audio.sentBytes > 64000", null, new() { Timeout = 30_000 });
+        await Expect(page.Locator("#live-transcript")).ToContainTextAsync("Como posso ajudar", new() { Timeout = 30_000 });
+        await ShotAsync(page, "16-test-call-microphone");
+        await page.ClickAsync("#hang-up");
+        await Expect(page.Locator("#call-state")).ToHaveAttributeAsync("data-state", "ended", new() { Timeout = 30_000 });
+
+        // The call's recording (caller left, secretary right) holds the fake microphone's beeps on the caller's side: they
+        // went through the sandbox call, which is what streams the caller to the secretary.
+        await Support.Wait.UntilAsync(() => File.Exists(recording) && new FileInfo(recording).Length > 44, TimeSpan.FromSeconds(30));
+        (short callerPeak, short secretaryPeak) = await PeaksAsync(recording);
+        Assert.True(callerPeak > 1000, $"caller side peak {callerPeak}");
+        Assert.True(secretaryPeak > 1000, $"secretary side peak {secretaryPeak}");
+    }
+
+    /// <summary>The largest sample of each channel of a stereo PCM16 WAV.</summary>
+    private static async Task<(short Left, short Right)> PeaksAsync(string path)
+    {
+        byte[] wav = await File.ReadAllBytesAsync(path);
+        int at = 12;
+        while (at + 8 <= wav.Length && System.Text.Encoding.ASCII.GetString(wav, at, 4) != "data")
+        {
+            at += 8 + BitConverter.ToInt32(wav, at + 4);
+        }
+
+        Assert.Equal(2, BitConverter.ToInt16(wav, 22));
+        short left = 0, right = 0;
+        for (int i = at + 8; i + 3 < wav.Length; i += 4)
+        {
+            left = Math.Max(left, Math.Abs(BitConverter.ToInt16(wav, i) is var l && l == short.MinValue ? short.MaxValue : l));
+            right = Math.Max(right, Math.Abs(BitConverter.ToInt16(wav, i + 2) is var r && r == short.MinValue ? short.MaxValue : r));
+        }
+
+        return (left, right);
     }
 
     private async Task OpenAllHoursAsync()
