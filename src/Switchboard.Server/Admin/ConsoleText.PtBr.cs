@@ -197,6 +197,17 @@ public sealed partial class ConsoleText
         ["Model"] = "Modelo",
         ["Endpoint"] = "Endereço",
 
+        // Users
+        ["Users"] = "Usuários",
+        ["New user"] = "Novo usuário",
+        ["Create user"] = "Criar usuário",
+        ["every tenant"] = "todas as empresas",
+        ["Enable"] = "Ativar",
+        ["Disable"] = "Desativar",
+        ["A user needs a name, a password of at least 8 characters and (unless admin) a tenant."] = "Um usuário precisa de nome, senha de pelo menos 8 caracteres e (exceto administradores) de uma empresa.",
+        ["That user name is taken."] = "Esse nome de usuário já existe.",
+        ["User {0} created."] = "Usuário {0} criado.",
+
         // Test call
         ["Calls a secretary through the built-in PBX sandbox, the same way a phone call through FreeSWITCH reaches it. Type what the caller says (no microphone needed), or talk through the browser's microphone."] =
             "Liga para uma secretária pelo PBX de testes embutido, do mesmo jeito que uma chamada pelo FreeSWITCH chega a ela. Digite o que o cliente diz (sem microfone) ou fale pelo microfone do navegador.",

@@ -84,6 +84,20 @@ public sealed class ConsoleUsers
 
     public Task<bool> AnyAsync(CancellationToken cancellationToken) => _db.Set<ConsoleUser>().AnyAsync(cancellationToken);
 
+    /// <summary>Every user, by name (admins manage them all).</summary>
+    public async Task<IReadOnlyList<ConsoleUser>> ListAsync(CancellationToken cancellationToken) =>
+        [.. (await _db.Set<ConsoleUser>().AsNoTracking().ToListAsync(cancellationToken)).OrderBy(u => u.UserName, StringComparer.Ordinal)];
+
+    public Task<bool> ExistsAsync(string userName, CancellationToken cancellationToken)
+    {
+        string name = Normalize(userName);
+        return _db.Set<ConsoleUser>().AnyAsync(u => u.UserName == name, cancellationToken);
+    }
+
+    /// <summary>Enables or disables a user; false when there is no such user.</summary>
+    public async Task<bool> SetEnabledAsync(Guid id, bool enabled, CancellationToken cancellationToken) =>
+        await _db.Set<ConsoleUser>().Where(u => u.Id == id).ExecuteUpdateAsync(s => s.SetProperty(u => u.Enabled, enabled), cancellationToken) > 0;
+
     /// <summary>Users who may work on a tenant's tickets: its own people and the admins.</summary>
     public async Task<IReadOnlyList<ConsoleUser>> ListForTenantAsync(Guid tenantId, CancellationToken cancellationToken) =>
         await _db.Set<ConsoleUser>().AsNoTracking()

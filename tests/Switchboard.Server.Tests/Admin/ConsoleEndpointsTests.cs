@@ -71,6 +71,31 @@ public sealed class ConsoleEndpointsTests : IClassFixture<ConsoleEndpointsTests.
         Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync($"/admin/voice-preview/{DemoTenant.SecretaryId}")).StatusCode);
     }
 
+    [Fact]
+    public async Task An_admin_creates_an_attendant_who_signs_in_to_the_tenant_and_cannot_manage_users()
+    {
+        using HttpClient admin = await _server.SignedInAsync("admin", ConsoleServer.AdminPassword);
+        string token = ConsoleServer.AntiforgeryToken(await admin.GetStringAsync("/admin/users"));
+        HttpResponseMessage created = await admin.PostAsync("/admin/users", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["_handler"] = "new-user",
+            ["Posted.UserName"] = "Bia",
+            ["Posted.DisplayName"] = "Bia Lima",
+            ["Posted.Password"] = "bia-password-1",
+            ["Posted.Role"] = Roles.Attendant,
+            ["Posted.TenantId"] = DemoTenant.Id.ToString(),
+        }));
+        string page = System.Net.WebUtility.HtmlDecode(await created.Content.ReadAsStringAsync());
+        Assert.Contains("User bia created.", page, StringComparison.Ordinal);
+        Assert.Contains("Bia Lima", page, StringComparison.Ordinal);
+
+        using HttpClient bia = await _server.SignedInAsync("bia", "bia-password-1");
+        Assert.Contains("Tenant: <strong>Demo</strong>", await ConsoleServer.PageAsync(bia, "/admin"), StringComparison.Ordinal);
+        HttpResponseMessage users = await bia.GetAsync("/admin/users");
+        Assert.Equal("/admin/access-denied", users.Headers.Location?.AbsolutePath);
+    }
+
     private static async Task<HttpResponseMessage> ImportAsync(HttpClient browser, string csv)
     {
         string token = ConsoleServer.AntiforgeryToken(await browser.GetStringAsync("/admin/destinations"));
