@@ -187,6 +187,10 @@ public sealed class ConsoleBrowserTests : IClassFixture<ConsoleBrowserTests.Serv
         await Expect(page.Locator("#test-result")).ToContainTextAsync("espeak-ng");
         await ShotAsync(page, "13-provider");
 
+        await page.GotoAsync("/admin/users");
+        await Expect(page.Locator("#users")).ToContainTextAsync("admin");
+        await ShotAsync(page, "13b-users");
+
         // Portuguese.
         await page.GotoAsync("/admin");
         await page.ClickAsync("#lang-pt");
