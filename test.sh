@@ -11,6 +11,7 @@ pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || t
 [ -x "$pg_bin/initdb" ] || need+=(postgresql)
 command -v espeak-ng > /dev/null || need+=(espeak-ng)
 command -v sox > /dev/null || need+=(sox)
+[ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test.sh: installing ${need[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -34,6 +35,8 @@ if [ ! -x "$s3rver_bin" ]; then
   CI=true npm install --prefix .tools --no-save --no-package-lock --no-audit --no-fund --loglevel=error s3rver@3.7.1 < /dev/null > /dev/null
 fi
 export SWITCHBOARD_TEST_S3RVER="$s3rver_bin"
+# The admin console's browser tests drive Debian's Chromium with Playwright (no browser download).
+export SWITCHBOARD_TEST_CHROMIUM=/usr/bin/chromium
 
 # --- format and build ---------------------------------------------------------------------------
 dotnet format Switchboard.slnx --verify-no-changes

@@ -1,3 +1,4 @@
+using Switchboard.Server.Admin;
 using Switchboard.Server.Calls;
 using Switchboard.Server.Data;
 using Switchboard.Server.Observability;
@@ -23,6 +24,7 @@ builder.AddTelephony();
 builder.AddCalls();
 builder.AddDestinations();
 builder.AddTransfers();
+builder.AddAdmin();
 
 var app = builder.Build();
 
@@ -37,6 +39,7 @@ app.MapTelephony();
 app.MapRecordings();
 app.MapHelpdesk();
 app.MapDestinations();
+app.MapAdmin();
 
 await app.RunAsync();
 

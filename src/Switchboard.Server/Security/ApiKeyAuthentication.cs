@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 using Switchboard.Server.Data;
 
@@ -102,14 +103,67 @@ public static class SecurityServiceCollectionExtensions
 {
     public const string AdminPolicy = "admin";
 
+    /// <summary>Cookie scheme of the admin console.</summary>
+    public const string ConsoleScheme = "Console";
+
+    /// <summary>Default scheme: the API key when one is presented, else the console cookie.</summary>
+    public const string DefaultScheme = "Switchboard";
+
+    /// <summary>Console pages for supervisors and admins (configuration).</summary>
+    public const string SupervisorPolicy = "supervisor";
+
     public static WebApplicationBuilder AddSecurity(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(services => AdminApiKey.Load(
             services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IOptions<DataOptions>>().Value.DataRoot));
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddScoped<ConsoleUsers>();
+        builder.Services.AddHostedService<FirstConsoleAdmin>();
+        builder.Services.AddAuthentication(DefaultScheme)
+            .AddPolicyScheme(DefaultScheme, "API key or console cookie", options => options.ForwardDefaultSelector = SelectScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddCookie(ConsoleScheme, options =>
+            {
+                options.Cookie.Name = "switchboard.console";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.LoginPath = "/admin/login";
+                options.AccessDeniedPath = "/admin/access-denied";
+                options.ExpireTimeSpan = TimeSpan.FromHours(12);
+                options.SlidingExpiration = true;
+                options.Events.OnRedirectToLogin = context => Answer(context, StatusCodes.Status401Unauthorized);
+                options.Events.OnRedirectToAccessDenied = context => Answer(context, StatusCodes.Status403Forbidden);
+            });
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Admin));
+            .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Admin))
+            .AddPolicy(SupervisorPolicy, policy => policy.RequireRole(Roles.Admin, Roles.Supervisor));
         return builder;
+    }
+
+    private static string SelectScheme(HttpContext context)
+    {
+        bool presentsKey = context.Request.Headers.ContainsKey("X-Api-Key")
+            || (context.Request.Headers.Authorization.ToString() is { } authorization && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase));
+        bool hasConsoleCookie = context.Request.Cookies.ContainsKey("switchboard.console");
+        return presentsKey || (IsApi(context.Request) && !hasConsoleCookie) ? ApiKeyAuthenticationHandler.SchemeName : ConsoleScheme;
+    }
+
+    private static bool IsApi(HttpRequest request) =>
+        !request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase)
+        && !request.Path.StartsWithSegments("/_blazor", StringComparison.OrdinalIgnoreCase)
+        && request.Path != "/";
+
+    /// <summary>The REST API answers 401/403 to a cookie that is missing or not allowed; console pages redirect.</summary>
+    private static Task Answer(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int apiStatus)
+    {
+        if (IsApi(context.Request))
+        {
+            context.Response.StatusCode = apiStatus;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+
+        return Task.CompletedTask;
     }
 }

@@ -284,6 +284,18 @@ internal static class EntitySamples
             CreatedAt = At(31),
             UpdatedAt = At(32),
         };
-        return [tenant, provider, fallback, secretary, destination, conversation, turn, attempt, ticket, counter, key, contact, appointment, invocation, upload, webhook, delivery, summary];
+        var consoleUser = new Switchboard.Server.Security.ConsoleUser
+        {
+            Id = Guid.NewGuid(),
+            UserName = "ana-" + tenantId.ToString("N")[..8],
+            DisplayName = "Ana Souza",
+            PasswordHash = "AQAAAAIAAYagAAAAEhash",
+            Role = Switchboard.Server.Security.Roles.Supervisor,
+            TenantId = tenantId,
+            Enabled = false,
+            CreatedAt = At(29),
+            UpdatedAt = At(30),
+        };
+        return [tenant, provider, fallback, secretary, destination, conversation, turn, attempt, ticket, counter, key, contact, appointment, invocation, upload, webhook, delivery, summary, consoleUser];
     }
 }
