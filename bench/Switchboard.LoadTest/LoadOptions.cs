@@ -19,6 +19,10 @@ public sealed class LoadOptions
           --max <n>                    upper bound of the search (default 1600)
           --quick                      smoke run: --counts 10,50 --window 5 --warmup 3 --no-search
           --server-dll <path>          the built Switchboard.Server.dll (default: src/Switchboard.Server/bin/<config>/net10.0)
+          --pbx <external|embedded>    external (default): the PBX sandbox in a process of its own and the server in
+                                       FreeSWITCH mode on its Event Socket, so server CPU/RSS are the server's alone
+                                       (the PBX host's are added in the "server + PBX" column); embedded: the sandbox
+                                       inside the server process (Telephony:Mode=Sandbox)
           --gc <server|workstation>    GC of the server process (default: as shipped, Server GC)
           --env KEY=VALUE              extra environment of the server process (repeatable), e.g. runtime knobs
           --perf-map                   start the server with DOTNET_PerfMapEnabled=1 (for `perf record -p <pid>`)
@@ -39,6 +43,9 @@ public sealed class LoadOptions
     public int Max { get; private set; } = 1600;
 
     public string? ServerDll { get; private set; }
+
+    /// <summary>The PBX sandbox in its own process (true) or inside the server (false).</summary>
+    public bool ExternalPbx { get; private set; } = true;
 
     public bool PerfMap { get; private set; }
 
@@ -105,6 +112,14 @@ public sealed class LoadOptions
                     }
 
                     options._environment.Add((pair[0], pair[1]));
+                    break;
+                case "--pbx":
+                    options.ExternalPbx = Next() switch
+                    {
+                        "external" => true,
+                        "embedded" => false,
+                        string other => throw new ArgumentException($"--pbx {other}: external or embedded"),
+                    };
                     break;
                 case "--perf-map":
                     options.PerfMap = true;
