@@ -12,6 +12,7 @@ public sealed class LoadOptions
           dotnet run -c Release --project bench/Switchboard.LoadTest -- [options]
 
           --counts 10,50,100,200,500   call counts measured (default)
+          --rate <calls/s>             how fast calls are placed (default 25)
           --window <s>                 measured window per count (default 20)
           --warmup <s>                 time after the last call connected before measuring (default 6)
           --no-search                  skip the search for the largest N with p99 <= the limit
@@ -33,6 +34,9 @@ public sealed class LoadOptions
     public IReadOnlyList<int> Counts { get; private set; } = [10, 50, 100, 200, 500];
 
     public TimeSpan Window { get; private set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Calls placed per second.</summary>
+    public double CallsPerSecond { get; private set; } = 25;
 
     public TimeSpan Warmup { get; private set; } = TimeSpan.FromSeconds(6);
 
@@ -71,6 +75,9 @@ public sealed class LoadOptions
             {
                 case "--counts":
                     options.Counts = [.. Next().Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))];
+                    break;
+                case "--rate":
+                    options.CallsPerSecond = double.Parse(Next(), CultureInfo.InvariantCulture);
                     break;
                 case "--window":
                     options.Window = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture));

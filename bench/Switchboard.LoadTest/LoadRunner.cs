@@ -93,7 +93,7 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
         log.WriteLine($"[{calls}] server pid {server.Pid}: idle RSS {idleRss / 1048576.0:0.0} MB; placing {calls} calls");
         var placing = Stopwatch.StartNew();
         List<string> uuids = await PlaceCallsAsync(api, callsPath, calls, cancellationToken);
-        TimeSpan connectLimit = TimeSpan.FromSeconds(30 + (calls / 10.0));
+        TimeSpan connectLimit = TimeSpan.FromSeconds(30 + (calls / 10.0) + (calls / options.CallsPerSecond));
         while (fake.SessionsOpened - opened < calls && placing.Elapsed < connectLimit)
         {
             await Task.Delay(200, cancellationToken);
@@ -180,8 +180,17 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
         var uuids = new List<string>(calls);
         using var gate = new SemaphoreSlim(PlaceConcurrency);
         var tasks = new List<Task>(calls);
+        long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < calls; i++)
         {
+            // Calls arrive at a steady rate, not in one burst: a burst of hundreds of provider handshakes on a cold server
+            // measures the connect timeout, not the steady state.
+            TimeSpan due = TimeSpan.FromSeconds(i / options.CallsPerSecond) - Stopwatch.GetElapsedTime(start);
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due, cancellationToken);
+            }
+
             await gate.WaitAsync(cancellationToken);
             int number = i;
             tasks.Add(PlaceOneAsync(number));
