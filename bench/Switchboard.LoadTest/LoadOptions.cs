@@ -24,7 +24,7 @@ public sealed class LoadOptions
                                        FreeSWITCH mode on its Event Socket, so server CPU/RSS are the server's alone
                                        (the PBX host's are added in the "server + PBX" column); embedded: the sandbox
                                        inside the server process (Telephony:Mode=Sandbox)
-          --gc <server|workstation>    GC of the server process (default: as shipped, Server GC)
+          --gc <server|workstation>    GC of the server process (default: as shipped, workstation GC)
           --env KEY=VALUE              extra environment of the server process (repeatable), e.g. runtime knobs
           --perf-map                   start the server with DOTNET_PerfMapEnabled=1 (for `perf record -p <pid>`)
           --hold <s>                   keep the last count's calls up this long after measuring (to profile it)
@@ -58,7 +58,7 @@ public sealed class LoadOptions
 
     private readonly List<(string Key, string Value)> _environment = [];
 
-    /// <summary>null: as built (Server GC); otherwise the value of <c>DOTNET_gcServer</c>.</summary>
+    /// <summary>null: as built (workstation GC); otherwise the value of <c>DOTNET_gcServer</c>.</summary>
     public string? GcServer { get; private set; }
 
     public TimeSpan Hold { get; private set; } = TimeSpan.Zero;
