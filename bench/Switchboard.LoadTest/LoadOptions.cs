@@ -12,6 +12,7 @@ public sealed class LoadOptions
           dotnet run -c Release --project bench/Switchboard.LoadTest -- [options]
 
           --counts 10,50,100,200,500   call counts measured (default)
+          --rate <calls/s>             how fast calls are placed (default 25)
           --window <s>                 measured window per count (default 20)
           --warmup <s>                 time after the last call connected before measuring (default 6)
           --no-search                  skip the search for the largest N with p99 <= the limit
@@ -19,7 +20,11 @@ public sealed class LoadOptions
           --max <n>                    upper bound of the search (default 1600)
           --quick                      smoke run: --counts 10,50 --window 5 --warmup 3 --no-search
           --server-dll <path>          the built Switchboard.Server.dll (default: src/Switchboard.Server/bin/<config>/net10.0)
-          --gc <server|workstation>    GC of the server process (default: as shipped, Server GC)
+          --pbx <external|embedded>    external (default): the PBX sandbox in a process of its own and the server in
+                                       FreeSWITCH mode on its Event Socket, so server CPU/RSS are the server's alone
+                                       (the PBX host's are added in the "server + PBX" column); embedded: the sandbox
+                                       inside the server process (Telephony:Mode=Sandbox)
+          --gc <server|workstation>    GC of the server process (default: as shipped, workstation GC)
           --env KEY=VALUE              extra environment of the server process (repeatable), e.g. runtime knobs
           --perf-map                   start the server with DOTNET_PerfMapEnabled=1 (for `perf record -p <pid>`)
           --hold <s>                   keep the last count's calls up this long after measuring (to profile it)
@@ -29,6 +34,9 @@ public sealed class LoadOptions
     public IReadOnlyList<int> Counts { get; private set; } = [10, 50, 100, 200, 500];
 
     public TimeSpan Window { get; private set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Calls placed per second.</summary>
+    public double CallsPerSecond { get; private set; } = 25;
 
     public TimeSpan Warmup { get; private set; } = TimeSpan.FromSeconds(6);
 
@@ -40,6 +48,9 @@ public sealed class LoadOptions
 
     public string? ServerDll { get; private set; }
 
+    /// <summary>The PBX sandbox in its own process (true) or inside the server (false).</summary>
+    public bool ExternalPbx { get; private set; } = true;
+
     public bool PerfMap { get; private set; }
 
     /// <summary>Extra environment variables of the server process.</summary>
@@ -47,7 +58,7 @@ public sealed class LoadOptions
 
     private readonly List<(string Key, string Value)> _environment = [];
 
-    /// <summary>null: as built (Server GC); otherwise the value of <c>DOTNET_gcServer</c>.</summary>
+    /// <summary>null: as built (workstation GC); otherwise the value of <c>DOTNET_gcServer</c>.</summary>
     public string? GcServer { get; private set; }
 
     public TimeSpan Hold { get; private set; } = TimeSpan.Zero;
@@ -64,6 +75,9 @@ public sealed class LoadOptions
             {
                 case "--counts":
                     options.Counts = [.. Next().Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))];
+                    break;
+                case "--rate":
+                    options.CallsPerSecond = double.Parse(Next(), CultureInfo.InvariantCulture);
                     break;
                 case "--window":
                     options.Window = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture));
@@ -105,6 +119,14 @@ public sealed class LoadOptions
                     }
 
                     options._environment.Add((pair[0], pair[1]));
+                    break;
+                case "--pbx":
+                    options.ExternalPbx = Next() switch
+                    {
+                        "external" => true,
+                        "embedded" => false,
+                        string other => throw new ArgumentException($"--pbx {other}: external or embedded"),
+                    };
                     break;
                 case "--perf-map":
                     options.PerfMap = true;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 
@@ -19,11 +20,18 @@ public sealed record LoadResult(
     long Answers,
     double LoadToolCpuPercent,
     string LoadAverage,
-    Percentiles TimerLateness)
+    Percentiles TimerLateness,
+    double? PbxCpuPercent = null,
+    long PbxRssDelta = 0)
 {
     public double CpuPercentPerCall => ServerCpuPercent / Calls;
 
     public double RssPerCallMb => (LoadedRss - IdleRss) / (double)Calls / (1024 * 1024);
+
+    /// <summary>Server plus the PBX host process (the whole simulated system bar the provider fake), per call.</summary>
+    public double? WithPbxCpuPercentPerCall => PbxCpuPercent is { } pbx ? (ServerCpuPercent + pbx) / Calls : null;
+
+    public double? WithPbxRssPerCallMb => PbxCpuPercent is null ? null : (LoadedRss - IdleRss + PbxRssDelta) / (double)Calls / (1024 * 1024);
 
     /// <summary>Every call reached the provider and at least 99 % of the caller audio due in the window arrived there.</summary>
     public bool KeepsUp => Connected == Calls && Delivered >= 0.99;
@@ -55,16 +63,20 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
 
     public async Task<LoadResult> RunAsync(int calls, bool hold, CancellationToken cancellationToken)
     {
-        await using ServerProcess server = await ServerProcess.StartAsync(serverDll, dataRoot, options.PerfMap, options.GcServer, options.Environment, cancellationToken);
+        // The PBX in a process of its own (the server in FreeSWITCH mode against its Event Socket), or inside the server.
+        await using ServerProcess? pbx = options.ExternalPbx ? await ServerProcess.StartPbxAsync(dataRoot, cancellationToken) : null;
+        IPEndPoint? pbxEsl = pbx is null ? null : await pbx.EslEndPoint.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+        await using ServerProcess server = await ServerProcess.StartAsync(serverDll, dataRoot, options.PerfMap, options.GcServer, options.Environment, pbxEsl, cancellationToken);
         await using PlayWatcher plays = await PlayWatcher.StartAsync(
-            await server.EslEndPoint.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken), cancellationToken);
-        using var api = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+            pbxEsl ?? await server.EslEndPoint.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken), cancellationToken);
+        using var api = new HttpClient { BaseAddress = (pbx ?? server).BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         api.DefaultRequestHeaders.Add("X-Api-Key", ServerProcess.OperatorKey);
+        string callsPath = pbx is null ? "api/sandbox/calls" : "calls";
 
         // Two warm-up calls first (JIT, EF model, connection pools, first file writes), then the idle baseline, so that
         // memory per call is what the calls add rather than the server's one-time start-up work.
         long opened = fake.SessionsOpened;
-        List<string> warmup = await PlaceCallsAsync(api, 2, cancellationToken);
+        List<string> warmup = await PlaceCallsAsync(api, callsPath, 2, cancellationToken);
         var warming = Stopwatch.StartNew();
         while (fake.SessionsOpened - opened < 2 && warming.Elapsed < TimeSpan.FromSeconds(30))
         {
@@ -72,15 +84,16 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
         }
 
         await Task.Delay(TimeSpan.FromSeconds(4), cancellationToken);
-        await HangUpAsync(api, warmup, cancellationToken);
+        await HangUpAsync(api, callsPath, warmup, cancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         long idleRss = server.Rss();
+        long pbxIdleRss = pbx?.Rss() ?? 0;
         opened = fake.SessionsOpened;
 
         log.WriteLine($"[{calls}] server pid {server.Pid}: idle RSS {idleRss / 1048576.0:0.0} MB; placing {calls} calls");
         var placing = Stopwatch.StartNew();
-        List<string> uuids = await PlaceCallsAsync(api, calls, cancellationToken);
-        TimeSpan connectLimit = TimeSpan.FromSeconds(30 + (calls / 10.0));
+        List<string> uuids = await PlaceCallsAsync(api, callsPath, calls, cancellationToken);
+        TimeSpan connectLimit = TimeSpan.FromSeconds(30 + (calls / 10.0) + (calls / options.CallsPerSecond));
         while (fake.SessionsOpened - opened < calls && placing.Elapsed < connectLimit)
         {
             await Task.Delay(200, cancellationToken);
@@ -94,13 +107,16 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
         fake.BeginWindow();
         plays.BeginWindow();
         TimeSpan serverCpu0 = server.CpuTime();
+        TimeSpan pbxCpu0 = pbx?.CpuTime() ?? TimeSpan.Zero;
         TimeSpan selfCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var window = Stopwatch.StartNew();
         List<double> lateness = await MeasureTimerLatenessAsync(options.Window, cancellationToken);
         double seconds = window.Elapsed.TotalSeconds;
         TimeSpan serverCpu = server.CpuTime() - serverCpu0;
+        TimeSpan pbxCpu = (pbx?.CpuTime() ?? TimeSpan.Zero) - pbxCpu0;
         TimeSpan selfCpu = Process.GetCurrentProcess().TotalProcessorTime - selfCpu0;
         long loadedRss = server.Rss();
+        long pbxRssDelta = (pbx?.Rss() ?? 0) - pbxIdleRss;
         int threads = server.Threads();
         (List<double> inbound, long appends, long answers) = fake.EndWindow();
         List<double> outbound = plays.EndWindow();
@@ -119,9 +135,12 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
             answers,
             100 * selfCpu.TotalSeconds / seconds,
             loadAverage,
-            Percentiles.Of(lateness));
+            Percentiles.Of(lateness),
+            pbx is null ? null : 100 * pbxCpu.TotalSeconds / seconds,
+            pbxRssDelta);
         log.WriteLine(
             $"[{calls}] server CPU {result.ServerCpuPercent:0.0} % ({result.CpuPercentPerCall:0.000} %/call), RSS +{result.RssPerCallMb:0.000} MB/call, " +
+            (pbx is null ? "" : $"with the PBX host {result.WithPbxCpuPercentPerCall:0.000} %/call, +{result.WithPbxRssPerCallMb:0.000} MB/call, ") +
             $"caller→provider {result.CallerToProvider} ms, provider→PBX {result.ProviderToPbx} ms ({plays.StampedPlays} stamped of {plays.Plays} plays), " +
             $"delivered {100 * result.Delivered:0.0} %, load tool CPU {result.LoadToolCpuPercent:0} %, load {loadAverage}, " +
             $"20 ms timer lateness in the load tool {result.TimerLateness} ms");
@@ -132,7 +151,7 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
             await Task.Delay(options.Hold, cancellationToken);
         }
 
-        await HangUpAsync(api, uuids, cancellationToken);
+        await HangUpAsync(api, callsPath, uuids, cancellationToken);
         return result;
     }
 
@@ -156,13 +175,22 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
         return lateness;
     }
 
-    private async Task<List<string>> PlaceCallsAsync(HttpClient api, int calls, CancellationToken cancellationToken)
+    private async Task<List<string>> PlaceCallsAsync(HttpClient api, string path, int calls, CancellationToken cancellationToken)
     {
         var uuids = new List<string>(calls);
         using var gate = new SemaphoreSlim(PlaceConcurrency);
         var tasks = new List<Task>(calls);
+        long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < calls; i++)
         {
+            // Calls arrive at a steady rate, not in one burst: a burst of hundreds of provider handshakes on a cold server
+            // measures the connect timeout, not the steady state.
+            TimeSpan due = TimeSpan.FromSeconds(i / options.CallsPerSecond) - Stopwatch.GetElapsedTime(start);
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due, cancellationToken);
+            }
+
             await gate.WaitAsync(cancellationToken);
             int number = i;
             tasks.Add(PlaceOneAsync(number));
@@ -176,7 +204,7 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
             try
             {
                 using HttpResponseMessage response = await api.PostAsJsonAsync(
-                    "/api/sandbox/calls",
+                    path,
                     new { destination = "8000", callerIdNumber = $"+55119{number:D8}", wavFile = callerWav },
                     cancellationToken);
                 if (!response.IsSuccessStatusCode)
@@ -198,7 +226,7 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
         }
     }
 
-    private static async Task HangUpAsync(HttpClient api, List<string> uuids, CancellationToken cancellationToken)
+    private static async Task HangUpAsync(HttpClient api, string path, List<string> uuids, CancellationToken cancellationToken)
     {
         using var gate = new SemaphoreSlim(PlaceConcurrency);
         await Task.WhenAll(uuids.Select(async uuid =>
@@ -206,7 +234,7 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
             await gate.WaitAsync(cancellationToken);
             try
             {
-                using HttpResponseMessage response = await api.DeleteAsync(new Uri($"/api/sandbox/calls/{uuid}", UriKind.Relative), cancellationToken);
+                using HttpResponseMessage response = await api.DeleteAsync(new Uri($"{path}/{uuid}", UriKind.Relative), cancellationToken);
             }
             catch (HttpRequestException)
             {
@@ -221,13 +249,13 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
     public static string Table(IReadOnlyList<LoadResult> results)
     {
         var table = new StringBuilder();
-        table.AppendLine("| calls | server CPU (% of a core) | per call | RSS per call | caller → provider added p50 / p99 (ms) | provider → PBX p50 / p99 (ms) | audio delivered | answers in window | load tool CPU | load avg | 20 ms timer lateness p50 / p99 (ms) |");
-        table.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        table.AppendLine("| calls | server CPU (% of a core) | per call | RSS per call | server + PBX per call (CPU / RSS) | caller → provider added p50 / p99 (ms) | provider → PBX p50 / p99 (ms) | audio delivered | answers in window | load tool CPU | load avg | 20 ms timer lateness p50 / p99 (ms) |");
+        table.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (LoadResult r in results)
         {
             table.AppendLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"| {r.Calls}{(r.Connected < r.Calls ? $" ({r.Connected} connected)" : "")} | {r.ServerCpuPercent:0.0} % | {r.CpuPercentPerCall:0.000} % | {r.RssPerCallMb:0.000} MB | {r.CallerToProvider} | {r.ProviderToPbx} | {100 * r.Delivered:0.0} % | {r.Answers} | {r.LoadToolCpuPercent:0} % | {r.LoadAverage} | {r.TimerLateness} |"));
+                $"| {r.Calls}{(r.Connected < r.Calls ? $" ({r.Connected} connected)" : "")} | {r.ServerCpuPercent:0.0} % | {r.CpuPercentPerCall:0.000} % | {r.RssPerCallMb:0.000} MB | {(r.PbxCpuPercent is null ? "(PBX in server)" : $"{r.WithPbxCpuPercentPerCall:0.000} % / {r.WithPbxRssPerCallMb:0.000} MB")} | {r.CallerToProvider} | {r.ProviderToPbx} | {100 * r.Delivered:0.0} % | {r.Answers} | {r.LoadToolCpuPercent:0} % | {r.LoadAverage} | {r.TimerLateness} |"));
         }
 
         return table.ToString();

@@ -1,5 +1,10 @@
 using Switchboard.LoadTest;
 
+if (args.Length > 0 && args[0] == PbxHost.Flag)
+{
+    return await PbxHost.RunAsync(args);
+}
+
 LoadOptions? options;
 try
 {

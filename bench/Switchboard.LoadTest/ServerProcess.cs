@@ -33,8 +33,18 @@ public sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Where the PBX sandbox's Event Socket listens (read from the server's start-up log).</summary>
     public Task<IPEndPoint> EslEndPoint => _eslEndPoint.Task;
 
+    /// <summary>
+    /// Starts the server. <paramref name="externalPbx"/> null: the sandbox PBX inside the server (<c>Telephony:Mode=Sandbox</c>);
+    /// otherwise <c>Telephony:Mode=FreeSwitch</c> connected to that Event Socket (the PBX host process).
+    /// </summary>
     public static async Task<ServerProcess> StartAsync(
-        string serverDll, string dataRoot, bool perfMap, string? gcServer, IEnumerable<(string Key, string Value)> environment, CancellationToken cancellationToken)
+        string serverDll,
+        string dataRoot,
+        bool perfMap,
+        string? gcServer,
+        IEnumerable<(string Key, string Value)> environment,
+        IPEndPoint? externalPbx,
+        CancellationToken cancellationToken)
     {
         int port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -53,6 +63,14 @@ public sealed partial class ServerProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        if (externalPbx is not null)
+        {
+            start.Environment["Telephony__Mode"] = "FreeSwitch";
+            start.Environment["Telephony__EventSocketHost"] = externalPbx.Address.ToString();
+            start.Environment["Telephony__EventSocketPort"] = externalPbx.Port.ToString(CultureInfo.InvariantCulture);
+            start.Environment["Telephony__EventSocketPassword"] = "ClueCon";
+        }
+
         foreach ((string key, string value) in environment)
         {
             start.Environment[key] = value;
@@ -69,12 +87,41 @@ public sealed partial class ServerProcess : IAsyncDisposable
             start.Environment["DOTNET_EnableWriteXorExecute"] = "0"; // code in one plain mapping perf can attribute
         }
 
+        return await LaunchAsync(start, dataRoot, "server", new Uri($"http://127.0.0.1:{port}/"), "health/ready", cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts the PBX sandbox in a process of its own (this tool with <see cref="PbxHost.Flag"/>), its Event Socket on a
+    /// free loopback port; <see cref="EslEndPoint"/> completes once it listens.
+    /// </summary>
+    public static async Task<ServerProcess> StartPbxAsync(string dataRoot, CancellationToken cancellationToken)
+    {
+        int port = FreePort();
+        int eslPort = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Switchboard.LoadTest.dll"));
+        foreach (string argument in (string[])[PbxHost.Flag, "--data", dataRoot, "--esl-port", eslPort.ToString(CultureInfo.InvariantCulture), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return await LaunchAsync(start, dataRoot, "pbx", new Uri($"http://127.0.0.1:{port}/"), "health", cancellationToken);
+    }
+
+    private static async Task<ServerProcess> LaunchAsync(ProcessStartInfo start, string dataRoot, string name, Uri baseAddress, string readyPath, CancellationToken cancellationToken)
+    {
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var log = new StreamWriter(Path.Combine(dataRoot, $"server-{process.Id}.log")) { AutoFlush = true };
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"), log);
+        var log = new StreamWriter(Path.Combine(dataRoot, $"{name}-{process.Id}.log")) { AutoFlush = true };
+        var server = new ServerProcess(process, baseAddress, log);
         try
         {
-            await server.WaitReadyAsync(dataRoot, cancellationToken);
+            await server.WaitReadyAsync(dataRoot, readyPath, cancellationToken);
         }
         catch
         {
@@ -85,7 +132,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return server;
     }
 
-    private async Task WaitReadyAsync(string dataRoot, CancellationToken cancellationToken)
+    private async Task WaitReadyAsync(string dataRoot, string readyPath, CancellationToken cancellationToken)
     {
         Process process = _process;
         var server = this;
@@ -99,12 +146,12 @@ public sealed partial class ServerProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"The server exited with {process.ExitCode}; see {dataRoot}/server-{process.Id}.log");
+                throw new InvalidOperationException($"Process {process.Id} exited with {process.ExitCode}; see its log in {dataRoot}");
             }
 
             try
             {
-                using HttpResponseMessage ready = await http.GetAsync(new Uri("health/ready", UriKind.Relative), cancellationToken);
+                using HttpResponseMessage ready = await http.GetAsync(new Uri(readyPath, UriKind.Relative), cancellationToken);
                 if (ready.IsSuccessStatusCode)
                 {
                     break;
@@ -119,7 +166,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
             if (deadline.Elapsed > TimeSpan.FromSeconds(60))
             {
-                throw new TimeoutException("The server was not ready within 60 s.");
+                throw new TimeoutException($"{server.BaseAddress} was not ready within 60 s.");
             }
 
             await Task.Delay(200, cancellationToken);

@@ -177,9 +177,15 @@ public sealed partial class CallSession : IAsyncDisposable
     private ValueTask EnqueueTextAsync(OutgoingText text, CancellationToken cancellationToken) =>
         _outgoing.Writer.WriteAsync(text, cancellationToken);
 
+    /// <summary>First receive buffer of a call's media stream (mod_audio_stream sends one 20 ms frame per message).</summary>
+    private const int InitialReceiveBytes = 4096;
+
     private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(_options.MaxFrameBytes + 1);
+        // Sized for the usual message (one or a few 20 ms frames), grown only for a larger one up to the limit: a buffer of
+        // MaxFrameBytes per call would be most of the call's memory.
+        int limit = _options.MaxFrameBytes + 1;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialReceiveBytes, limit));
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -194,7 +200,15 @@ public sealed partial class CallSession : IAsyncDisposable
                         return;
                     }
 
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length, _options.MaxFrameBytes + 1 - length), cancellationToken);
+                    if (length == buffer.Length)
+                    {
+                        byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length, Math.Min(buffer.Length, limit) - length), cancellationToken);
                     length += result.Count;
                 }
                 while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);

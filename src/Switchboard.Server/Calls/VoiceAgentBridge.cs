@@ -1,8 +1,10 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Switchboard.Protocols.Audio;
 using Switchboard.Protocols.Realtime;
 using Switchboard.Protocols.Realtime.Local;
+using Switchboard.Protocols.Realtime.OpenAi;
 using Switchboard.Server.Observability;
 using Switchboard.Server.Secretaries;
 
@@ -143,11 +145,47 @@ public sealed partial class VoiceAgentBridge : ICallAgent
 
     private volatile bool _paused;
 
+    // Caller audio handed straight from the media receive loop to an agent whose send only encodes and queues (set by
+    // PumpCallerAudioAsync while that agent serves the call): no queue hop and no thread-pool dispatch per frame.
+    private volatile IVoiceAgent? _direct;
+    private byte[] _directFrame = [];
+
     public void OnCallerAudio(ReadOnlySpan<byte> frame)
     {
         if (_fellBack)
         {
             _lastResort.OnCallerAudio(frame);
+            return;
+        }
+
+        if (_direct is { } agent)
+        {
+            // Only the receive loop calls this, so one reused buffer serves every frame (the agent copies it before returning).
+            if (_directFrame.Length < frame.Length)
+            {
+                _directFrame = new byte[frame.Length];
+            }
+
+            Span<byte> direct = _directFrame.AsSpan(0, frame.Length);
+            if (_paused)
+            {
+                direct.Clear(); // on hold: the agent hears silence
+            }
+            else
+            {
+                frame.CopyTo(direct);
+            }
+
+            try
+            {
+                ValueTask sent = agent.SendAudioAsync(_directFrame.AsMemory(0, frame.Length), CancellationToken.None);
+                Debug.Assert(sent.IsCompleted, "a direct agent's send completes at once");
+            }
+            catch (VoiceAgentException)
+            {
+                // The event loop sees the provider fail and moves the call on.
+            }
+
             return;
         }
 
@@ -739,6 +777,31 @@ public sealed partial class VoiceAgentBridge : ICallAgent
 
     private async Task PumpCallerAudioAsync(IVoiceAgent agent, CancellationToken cancellationToken)
     {
+        if (agent is OpenAiRealtimeAgent)
+        {
+            // Its SendAudioAsync only encodes into a pooled message and queues it for its send loop: the receive loop calls
+            // it directly for the rest of this plan (agents whose send may await the network keep the queue below).
+            _direct = agent;
+            try
+            {
+                while (_toProvider.Reader.TryRead(out AudioFrame? queued))
+                {
+                    queued.Dispose(); // the few frames queued while the plan started; sending them now would race the receive loop
+                }
+
+                await Task.Delay(Timeout.InfiniteTimeSpan, _time, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+            finally
+            {
+                _direct = null;
+            }
+
+            return;
+        }
+
         try
         {
             await foreach (AudioFrame frame in _toProvider.Reader.ReadAllAsync(cancellationToken))

@@ -93,7 +93,8 @@ public sealed partial class CallController : BackgroundService
 
     private async Task WatchParkedCallsAsync(CancellationToken stoppingToken)
     {
-        using EventSubscription events = _pbx.Client.Subscribe();
+        // Only CHANNEL_PARK: the other events of every call (a few per second each) would otherwise queue here too.
+        using EventSubscription events = _pbx.Client.SubscribeToEvents("CHANNEL_PARK");
         using var starts = new SemaphoreSlim(MaxConcurrentStarts);
         var starting = new HashSet<Task>();
         try

@@ -31,6 +31,29 @@ public sealed partial class EventSocketClient
         return subscription;
     }
 
+    /// <summary>Subscribes to the events of every channel whose <c>Event-Name</c> (or, for CUSTOM events, <c>Event-Subclass</c>)
+    /// is one of <paramref name="eventNames"/>, matched here in C#: the other events never reach its queue, so a consumer that
+    /// needs a few event kinds (e.g. CHANNEL_PARK) is not flooded by the rest — the way a catch-all subscription fills up
+    /// under load and holds up the reader. Subscriptions survive reconnects.</summary>
+    public EventSubscription SubscribeToEvents(params IEnumerable<string> eventNames)
+    {
+        ArgumentNullException.ThrowIfNull(eventNames);
+        var names = new HashSet<string>(eventNames, StringComparer.Ordinal);
+        if (names.Count == 0)
+        {
+            throw new ArgumentException("At least one event name.", nameof(eventNames));
+        }
+
+        var subscription = new EventSubscription(null, _options.SubscriptionCapacity, Unsubscribe, names);
+        lock (_subscriptionsLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _everything = [.. _everything, subscription];
+        }
+
+        return subscription;
+    }
+
     /// <summary>Adds <c>filter &lt;header&gt; &lt;value&gt;</c> (freeswitch.md §1.7) and remembers it, so every later connection
     /// re-applies it. The first filter is preceded by <c>filter Event-Name BACKGROUND_JOB</c> (and HEARTBEAT when
     /// subscribed): any filter hides events that do not match one, which would lose bgapi results (verified Q8) and
@@ -181,7 +204,7 @@ public sealed partial class EventSocketClient
     }
 
     private ValueTask DeliverAsync(EventSubscription subscription, EventSocketEvent e, CancellationToken cancellationToken) =>
-        subscription.Writer.TryWrite(e) || subscription.IsDisposed
+        !subscription.Wants(e) || subscription.Writer.TryWrite(e) || subscription.IsDisposed
             ? ValueTask.CompletedTask
             : WaitAndDeliverAsync(subscription, e, cancellationToken);
 

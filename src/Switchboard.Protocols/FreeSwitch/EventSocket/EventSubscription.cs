@@ -8,13 +8,15 @@ public sealed class EventSubscription : IDisposable
 {
     private readonly Channel<EventSocketEvent> _channel;
     private readonly Action<EventSubscription> _unsubscribe;
+    private readonly HashSet<string>? _eventNames;
     private int _disposed;
     private int _backpressureReported;
 
-    internal EventSubscription(string? uniqueId, int capacity, Action<EventSubscription> unsubscribe)
+    internal EventSubscription(string? uniqueId, int capacity, Action<EventSubscription> unsubscribe, HashSet<string>? eventNames = null)
     {
         UniqueId = uniqueId;
         _unsubscribe = unsubscribe;
+        _eventNames = eventNames;
 
         // Bounded with Wait: events must not be lost, so a slow reader holds up the socket reader (backpressure) instead
         // of growing memory without limit; the capacity is large so a healthy consumer never causes that.
@@ -34,6 +36,10 @@ public sealed class EventSubscription : IDisposable
     public int Count => _channel.Reader.Count;
 
     internal ChannelWriter<EventSocketEvent> Writer => _channel.Writer;
+
+    /// <summary>False for an event whose name (or CUSTOM subclass) this subscription did not ask for.</summary>
+    internal bool Wants(EventSocketEvent e) =>
+        _eventNames is null || _eventNames.Contains(e.Name) || (e.Subclass is not null && _eventNames.Contains(e.Subclass));
 
     internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 

@@ -70,7 +70,7 @@ public sealed partial class OpenAiRealtimeAgent : IVoiceAgent
     private volatile bool _open;
     private int _disposed;
     private long _droppedFrames;
-    private byte[] _receiveBuffer = new byte[64 * 1024];
+    private byte[] _receiveBuffer = new byte[16 * 1024]; // grows to the largest message (ReceiveMessageAsync)
 
     // Caller audio, touched only by the SendAudioAsync caller.
     private byte[] _inputEncoded = [];

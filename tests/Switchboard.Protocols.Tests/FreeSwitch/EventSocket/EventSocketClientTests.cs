@@ -153,6 +153,45 @@ public class EventSocketClientTests
     }
 
     [Fact]
+    public async Task A_subscription_to_named_events_gets_only_those_and_custom_subclasses_by_name()
+    {
+        await using var server = new FakeEventSocketServer();
+        await using EventSocketClient client = CreateClient(server, o => o.SubscriptionCapacity = 3);
+        await client.StartAsync(CancellationToken.None).WaitAsync(Timeout);
+        FakeEventSocketSession session = await server.NextSessionAsync();
+        using EventSubscription parks = client.SubscribeToEvents("CHANNEL_PARK", "mod_audio_stream::play");
+        Task<string> api = client.ApiAsync("status", CancellationToken.None);
+        await session.NextCommandAsync();
+
+        // Seven events, three wanted: the unwanted ones never take room in the queue (capacity 3), so nobody reads it
+        // and still the reader gets to the reply behind them.
+        await session.SendEventJsonAsync(Event("CHANNEL_ANSWER", ChannelA, 1));
+        await session.SendEventJsonAsync(Event("CHANNEL_PARK", ChannelA, 2));
+        await session.SendEventJsonAsync(Event("PLAYBACK_START", ChannelB, 3));
+        await session.SendEventJsonAsync(Event("CHANNEL_EXECUTE_COMPLETE", ChannelB, 4));
+        Dictionary<string, string> play = Event("CUSTOM", ChannelB, 5);
+        play["Event-Subclass"] = "mod_audio_stream::play";
+        await session.SendEventJsonAsync(play);
+        Dictionary<string, string> json = Event("CUSTOM", ChannelB, 6);
+        json["Event-Subclass"] = "mod_audio_stream::json";
+        await session.SendEventJsonAsync(json);
+        await session.SendEventJsonAsync(Event("CHANNEL_PARK", ChannelB, 7));
+        await session.ApiResponseAsync("UP 0 years");
+
+        Assert.Equal("UP 0 years", await api.WaitAsync(Timeout));
+        Assert.Equal(new long[] { 2, 5, 7 }, await ReadAsync(parks, 3));
+        Assert.Equal(0, parks.Count);
+        Assert.Equal(0, client.SubscriberWaits);
+    }
+
+    [Fact]
+    public async Task A_subscription_to_named_events_needs_at_least_one_name()
+    {
+        await using var client = new EventSocketClient(new EventSocketOptions());
+        Assert.Throws<ArgumentException>(() => client.SubscribeToEvents());
+    }
+
+    [Fact]
     public async Task A_disposed_subscription_is_completed_and_gets_nothing_more()
     {
         await using var server = new FakeEventSocketServer();
