@@ -9,10 +9,7 @@ internal static partial class SqliteMigrations
         new(2, "data_protection_keys", V0002DataProtectionKeys),
         new(3, "tools", V0003Tools),
         new(4, "recordings_and_helpdesk", V0004RecordingsAndHelpdesk),
-<<<<<<< HEAD
         new(5, "summaries_and_destination_names", V0005SummariesAndDestinationNames),
-=======
         new(6, "console_users", V0006ConsoleUsers),
->>>>>>> admin
     ];
 }
