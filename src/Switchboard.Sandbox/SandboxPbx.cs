@@ -64,6 +64,14 @@ public sealed class SandboxPbx : IAsyncDisposable
     public void AddDomain(Guid domainUuid, string domainName) => _core.Directory.AddDomain(domainUuid, domainName);
 
     /// <summary>Configures a simulated phone (extension, ring group or queue number) of a domain.</summary>
+    /// <summary>Whether calls to the secretary extensions are recorded by the dialplan (<c>record_session</c>), as
+    /// deploy/freeswitch does; off, the dialplan leaves recording to Switchboard (<c>uuid_record</c>).</summary>
+    public bool SecretaryDialplanRecords
+    {
+        get => _core.Dialplan.RecordSecretaryCalls;
+        set => _core.Dialplan.RecordSecretaryCalls = value;
+    }
+
     public void ConfigureExtension(string domainName, string number, SimulatedExtension behaviour) =>
         _core.Directory.ConfigureExtension(domainName, number, behaviour);
 

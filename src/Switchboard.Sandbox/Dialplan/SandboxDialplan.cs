@@ -23,6 +23,9 @@ internal sealed class SandboxDialplan
 
     private readonly SandboxDirectory _directory;
 
+    /// <summary>Whether the secretary extensions' dialplan records the call (<c>record_session</c>); on by default.</summary>
+    public bool RecordSecretaryCalls { get; set; } = true;
+
     public SandboxDialplan(SandboxDirectory directory)
     {
         _directory = directory;
@@ -47,8 +50,9 @@ internal sealed class SandboxDialplan
 
         if (_directory.IsSecretary(context, destination))
         {
-            // Mirrors deploy/freeswitch/900_switchboard_secretary.xml.
-            return
+            // Mirrors deploy/freeswitch/900_switchboard_secretary.xml (without its recording lines when
+            // RecordSecretaryCalls is off: a dialplan that leaves recording to Switchboard).
+            List<DialplanAction> actions =
             [
                 new("set", "switchboard_secretary=" + destination),
                 new("set", "hangup_after_bridge=false"),
@@ -56,13 +60,22 @@ internal sealed class SandboxDialplan
                 new("set", "STREAM_MESSAGE_DEFLATE=true"),
                 new("set", "STREAM_HEART_BEAT=15"),
                 new("set", "STREAM_BUFFER_SIZE=20"),
-                new("set", "record_path=${recordings_dir}/${domain_name}/archive/${strftime(%Y)}/${strftime(%b)}/${strftime(%d)}"),
-                new("set", "record_name=${uuid}.wav"),
-                new("set", "RECORD_STEREO=true"),
-                new("answer", null),
-                new("record_session", "${record_path}/${record_name}"),
-                new("park", null),
             ];
+            if (RecordSecretaryCalls)
+            {
+                actions.Add(new("set", "record_path=${recordings_dir}/${domain_name}/archive/${strftime(%Y)}/${strftime(%b)}/${strftime(%d)}"));
+                actions.Add(new("set", "record_name=${uuid}.wav"));
+                actions.Add(new("set", "RECORD_STEREO=true"));
+            }
+
+            actions.Add(new("answer", null));
+            if (RecordSecretaryCalls)
+            {
+                actions.Add(new("record_session", "${record_path}/${record_name}"));
+            }
+
+            actions.Add(new("park", null));
+            return actions;
         }
 
         if (destination.StartsWith("*99", StringComparison.Ordinal) && _directory.FindExtension(context, destination[3..]) is not null)

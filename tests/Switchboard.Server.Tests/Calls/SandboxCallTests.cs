@@ -77,6 +77,36 @@ public sealed class SandboxCallTests : IClassFixture<SandboxCallTests.Server>
     }
 
     [Fact]
+    public async Task A_call_its_dialplan_does_not_record_is_recorded_by_switchboard_and_stored_after_hangup()
+    {
+        SandboxPbx pbx = _server.Services.GetRequiredService<SandboxPbx>();
+        pbx.SecretaryDialplanRecords = false;
+        try
+        {
+            using HttpClient api = _server.Api();
+            SandboxCallsEndpoints.SandboxCallView call = (await (await api.PostAsJsonAsync("/api/sandbox/calls", new { destination = "8000" }))
+                .Content.ReadFromJsonAsync<SandboxCallsEndpoints.SandboxCallView>())!;
+            SandboxChannel channel = pbx.FindChannel(call.Uuid)!;
+
+            // uuid_record to the FusionPBX archive path under the PBX's recordings_dir.
+            await Wait.UntilAsync(() => channel.RecordingPaths.Count == 1, TimeSpan.FromSeconds(20));
+            string path = channel.RecordingPaths[0];
+            Assert.Matches($"{System.Text.RegularExpressions.Regex.Escape(DemoTenant.DomainName)}/archive/[0-9]{{4}}/[A-Z][a-z]{{2}}/[0-9]{{2}}/{call.Uuid}\\.wav$", path.Replace('\\', '/'));
+            Assert.Equal($"{call.Uuid}.wav", channel.GetVariable("record_name"));
+
+            await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
+            Switchboard.Server.Recordings.RecordingUploads uploads = _server.Services.GetRequiredService<Switchboard.Server.Recordings.RecordingUploads>();
+            await Wait.UntilAsync(
+                async () => await uploads.FindAsync(DemoTenant.Id, call.Uuid, CancellationToken.None) is { Status: Switchboard.Server.Recordings.RecordingUploadStatus.Uploaded },
+                TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            pbx.SecretaryDialplanRecords = true;
+        }
+    }
+
+    [Fact]
     public async Task A_sandbox_call_to_the_secretary_streams_greets_and_ends_on_hangup()
     {
         using HttpClient api = _server.Api();
