@@ -738,32 +738,38 @@ public sealed partial class VoiceAgentBridge : ICallAgent
         }
 
         CallToolReply reply = await _tools(session, call, cancellationToken);
-        if (reply.FollowUp == ToolFollowUp.Transferred)
+        if (FollowUp(session, reply))
         {
-            // Bridged to a person: the AI's part of the call is over.
-            session.SetOutcome(ConversationOutcome.Transferred);
-            session.EndedBy("transferred");
-            _transferred = true;
-            return;
+            await agent.SendToolResultAsync(call.CallId, reply.ResultJson, cancellationToken);
         }
+    }
 
-        if (reply.FollowUp == ToolFollowUp.Finished)
+    /// <summary>Acts on what a tool's reply asks of the call; false when the agent must not be answered (the AI's part
+    /// of the call, or of the announcement, is over).</summary>
+    private bool FollowUp(CallSession session, CallToolReply reply)
+    {
+        switch (reply.FollowUp)
         {
-            // The agent's task is done (an announcement decided): no answer is wanted from the provider.
-            _finished = true;
-            return;
+            case ToolFollowUp.Transferred:
+                // Bridged to a person: the AI's part of the call is over.
+                session.SetOutcome(ConversationOutcome.Transferred);
+                session.EndedBy("transferred");
+                _transferred = true;
+                return false;
+            case ToolFollowUp.Finished:
+                // The agent's task is done (an announcement decided): no answer is wanted from the provider.
+                _finished = true;
+                return false;
+            case ToolFollowUp.EndCall:
+                _endReason = reply.EndReason;
+                _afterGoodbye = reply.AfterGoodbye;
+                _endCallRequestedAt = _time.GetTimestamp();
+                _responsesSinceEndCall = 0;
+                _goodbyeAudioSeen = false;
+                return true;
+            default:
+                return true;
         }
-
-        if (reply.FollowUp == ToolFollowUp.EndCall)
-        {
-            _endReason = reply.EndReason;
-            _afterGoodbye = reply.AfterGoodbye;
-            _endCallRequestedAt = _time.GetTimestamp();
-            _responsesSinceEndCall = 0;
-            _goodbyeAudioSeen = false;
-        }
-
-        await agent.SendToolResultAsync(call.CallId, reply.ResultJson, cancellationToken);
     }
 
     private void ChargeMinutes(CallSession session, AgentPlan plan)
@@ -860,26 +866,9 @@ public sealed partial class VoiceAgentBridge : ICallAgent
     {
         _keywordTransfers++;
         CallToolReply? reply = await KeywordTransfer!(session, announced, _lastCallerText, cancellationToken);
-        if (reply is null)
+        if (reply is null || !FollowUp(session, reply))
         {
             return;
-        }
-
-        if (reply.FollowUp == ToolFollowUp.Transferred)
-        {
-            session.SetOutcome(ConversationOutcome.Transferred);
-            session.EndedBy("transferred");
-            _transferred = true;
-            return;
-        }
-
-        if (reply.FollowUp == ToolFollowUp.EndCall)
-        {
-            _endReason = reply.EndReason;
-            _afterGoodbye = reply.AfterGoodbye;
-            _endCallRequestedAt = _time.GetTimestamp();
-            _responsesSinceEndCall = 0;
-            _goodbyeAudioSeen = false;
         }
 
         await agent.SendTextAsync($"[transfer_call was run for you; result: {reply.ResultJson}] Tell the caller, following its 'say' and 'fallback'.", cancellationToken);

@@ -1,4 +1,4 @@
-using Switchboard.Server.Tenancy;
+using Switchboard.Server.Data;
 
 namespace Switchboard.Server.Recordings;
 
@@ -14,7 +14,7 @@ public enum RecordingUploadStatus
 }
 
 /// <summary>One call's recording on its way to storage: a persisted queue entry, so a restart loses nothing.</summary>
-public sealed class RecordingUpload : ITenantOwned
+public sealed class RecordingUpload : IQueuedWork
 {
     public Guid Id { get; set; }
 

@@ -112,34 +112,9 @@ public sealed class RecordingUploadWorker : BackgroundService
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(due.TenantId);
         SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
         DateTimeOffset now = _time.GetUtcNow();
-        RecordingUpload? upload = await db.RecordingUploads.FirstOrDefaultAsync(
-            row => row.Id == due.Id && row.Status == RecordingUploadStatus.Pending && row.NextAttemptAt <= now, cancellationToken);
-        if (upload is null)
-        {
-            return;
-        }
-
-        DateTimeOffset seen = upload.NextAttemptAt;
-        DateTimeOffset leased = now + ClaimLease;
-        int claimed = await db.RecordingUploads
-            .Where(row => row.Id == due.Id && row.Status == RecordingUploadStatus.Pending && row.NextAttemptAt == seen)
-            .ExecuteUpdateAsync(set => set.SetProperty(row => row.NextAttemptAt, leased), cancellationToken);
-        if (claimed == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await WorkClaimedAsync(db, upload, now, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopping mid-upload: hand the row back, so the next node (or this one after a restart) takes it at once.
-            await db.RecordingUploads.Where(row => row.Id == due.Id && row.Status == RecordingUploadStatus.Pending)
-                .ExecuteUpdateAsync(set => set.SetProperty(row => row.NextAttemptAt, seen), CancellationToken.None);
-            throw;
-        }
+        await WorkQueue.ClaimAndRunAsync(
+            db.RecordingUploads, due.Id, row => row.Status == RecordingUploadStatus.Pending, now, ClaimLease,
+            upload => WorkClaimedAsync(db, upload, now, cancellationToken), cancellationToken);
     }
 
     private async Task WorkClaimedAsync(SwitchboardDbContext db, RecordingUpload upload, DateTimeOffset now, CancellationToken cancellationToken)

@@ -1,4 +1,4 @@
-using Switchboard.Server.Tenancy;
+using Switchboard.Server.Data;
 
 namespace Switchboard.Server.Summaries;
 
@@ -18,7 +18,7 @@ public enum ConversationSummaryStatus
 /// One finished conversation to summarise (table <c>conversation_summaries</c>): a persisted work item, so a restart
 /// loses no pending summary. Written when the call ends; <see cref="SummaryWorker"/> works it.
 /// </summary>
-public sealed class ConversationSummary : ITenantOwned
+public sealed class ConversationSummary : IQueuedWork
 {
     public Guid Id { get; set; }
 

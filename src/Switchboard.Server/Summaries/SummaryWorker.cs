@@ -146,35 +146,9 @@ public sealed class SummaryWorker : BackgroundService
         await using AsyncServiceScope scope = _scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(due.TenantId);
         SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
-        DateTimeOffset now = _time.GetUtcNow();
-        ConversationSummary? row = await db.ConversationSummaries.FirstOrDefaultAsync(
-            item => item.Id == due.Id && item.Status == ConversationSummaryStatus.Pending && item.NextAttemptAt <= now, cancellationToken);
-        if (row is null)
-        {
-            return;
-        }
-
-        DateTimeOffset seen = row.NextAttemptAt;
-        DateTimeOffset leased = now + ClaimLease;
-        if (await db.ConversationSummaries
-                .Where(item => item.Id == due.Id && item.Status == ConversationSummaryStatus.Pending && item.NextAttemptAt == seen)
-                .ExecuteUpdateAsync(set => set.SetProperty(item => item.NextAttemptAt, leased), cancellationToken) == 0)
-        {
-            return;
-        }
-
-        row.NextAttemptAt = leased;
-        try
-        {
-            await WorkClaimedAsync(db, row, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopping mid-try: hand the row back, so the next node (or this one after a restart) takes it at once.
-            await db.ConversationSummaries.Where(item => item.Id == due.Id && item.Status == ConversationSummaryStatus.Pending)
-                .ExecuteUpdateAsync(set => set.SetProperty(item => item.NextAttemptAt, seen), CancellationToken.None);
-            throw;
-        }
+        await WorkQueue.ClaimAndRunAsync(
+            db.ConversationSummaries, due.Id, item => item.Status == ConversationSummaryStatus.Pending, _time.GetUtcNow(), ClaimLease,
+            row => WorkClaimedAsync(db, row, cancellationToken), cancellationToken);
     }
 
     private async Task WorkClaimedAsync(SwitchboardDbContext db, ConversationSummary row, CancellationToken cancellationToken)

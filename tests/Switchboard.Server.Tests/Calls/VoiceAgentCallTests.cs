@@ -543,6 +543,20 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 900), 500, 700);
     }
 
+    /// <summary>The OpenAI secretary puts the caller through to finance (Jeni, extension 1004, one ring second, no
+    /// retries), whose phone behaves as given and whose fallback is <paramref name="fallback"/>; the agent's answer to
+    /// the result is 0.6 s of a 900 Hz tone saying <paramref name="answer"/>.</summary>
+    private async Task FinanceFailsAsync(Switchboard.Server.Transfers.TransferFallbackAction fallback, ExtensionBehaviour phone, string? reason, string answer)
+    {
+        await UseOpenAiAsync(_openAi.Endpoint);
+        await OpenAllHoursAsync();
+        await ConfigureDestinationAsync("Jeni - Financeiro", d => (d.FallbackAction, d.MaxRetries, d.RingTimeoutSeconds) = (fallback, 0, 1));
+        _server.Services.GetRequiredService<SandboxPbx>().ConfigureExtension(DemoTenant.DomainName, "1004", new SimulatedExtension { Behaviour = phone });
+        string arguments = System.Text.Json.JsonSerializer.Serialize(new { destination = "financeiro", reason });
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(1200, 0.4), Transcript = "Vou transferir para o financeiro.", FunctionCall = new FakeFunctionCall("transfer_call", arguments) });
+        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(900, 0.6), Transcript = answer });
+    }
+
     private Task SetTransferModeAsync(string destination, Switchboard.Server.Transfers.TransferMode mode) =>
         ConfigureDestinationAsync(destination, d => d.TransferMode = mode);
 
@@ -583,17 +597,7 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
     [Fact]
     public async Task The_create_ticket_fallback_opens_the_ticket_itself_and_gives_the_agent_its_number_to_read()
     {
-        await UseOpenAiAsync(_openAi.Endpoint);
-        await OpenAllHoursAsync();
-        await ConfigureDestinationAsync("Jeni - Financeiro", d => (d.FallbackAction, d.MaxRetries) = (Switchboard.Server.Transfers.TransferFallbackAction.CreateTicket, 0));
-        _server.Services.GetRequiredService<SandboxPbx>().ConfigureExtension(DemoTenant.DomainName, "1004", new SimulatedExtension { Behaviour = ExtensionBehaviour.Busy });
-        _openAi.EnqueueResponse(new FakeResponse
-        {
-            Audio = Tone(1200, 0.4),
-            Transcript = "Vou transferir para o financeiro.",
-            FunctionCall = new FakeFunctionCall("transfer_call", """{"destination":"financeiro","reason":"boleto vencido"}"""),
-        });
-        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(900, 0.6), Transcript = "Registrei o chamado." });
+        await FinanceFailsAsync(Switchboard.Server.Transfers.TransferFallbackAction.CreateTicket, ExtensionBehaviour.Busy, "boleto vencido", "Registrei o chamado.");
 
         using HttpClient api = _server.Api();
         (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000", callerIdNumber = "11955551234", callerIdName = "Caio" });
@@ -622,18 +626,7 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
     [Fact]
     public async Task The_voicemail_fallback_hands_the_caller_to_the_extensions_box_after_the_status_is_said()
     {
-        await UseOpenAiAsync(_openAi.Endpoint);
-        await OpenAllHoursAsync();
-        await ConfigureDestinationAsync("Jeni - Financeiro", d => (d.FallbackAction, d.MaxRetries) = (Switchboard.Server.Transfers.TransferFallbackAction.Voicemail, 0));
-        _server.Services.GetRequiredService<SandboxPbx>().ConfigureExtension(DemoTenant.DomainName, "1004", new SimulatedExtension { Behaviour = ExtensionBehaviour.NoAnswer });
-        await ConfigureDestinationAsync("Jeni - Financeiro", d => d.RingTimeoutSeconds = 1);
-        _openAi.EnqueueResponse(new FakeResponse
-        {
-            Audio = Tone(1200, 0.4),
-            Transcript = "Vou transferir para o financeiro.",
-            FunctionCall = new FakeFunctionCall("transfer_call", """{"destination":"financeiro","reason":null}"""),
-        });
-        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(900, 0.6), Transcript = "A Jeni não atendeu. Vou transferir para a caixa postal." });
+        await FinanceFailsAsync(Switchboard.Server.Transfers.TransferFallbackAction.Voicemail, ExtensionBehaviour.NoAnswer, null, "A Jeni não atendeu. Vou transferir para a caixa postal.");
 
         using HttpClient api = _server.Api();
         (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });
@@ -661,17 +654,7 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
     [Fact]
     public async Task The_hangup_fallback_says_the_status_and_goodbye_then_ends_the_call()
     {
-        await UseOpenAiAsync(_openAi.Endpoint);
-        await OpenAllHoursAsync();
-        await ConfigureDestinationAsync("Jeni - Financeiro", d => (d.FallbackAction, d.MaxRetries) = (Switchboard.Server.Transfers.TransferFallbackAction.Hangup, 0));
-        _server.Services.GetRequiredService<SandboxPbx>().ConfigureExtension(DemoTenant.DomainName, "1004", new SimulatedExtension { Behaviour = ExtensionBehaviour.Busy });
-        _openAi.EnqueueResponse(new FakeResponse
-        {
-            Audio = Tone(1200, 0.4),
-            Transcript = "Vou transferir para o financeiro.",
-            FunctionCall = new FakeFunctionCall("transfer_call", """{"destination":"financeiro","reason":null}"""),
-        });
-        _openAi.EnqueueResponse(new FakeResponse { Audio = Tone(900, 0.6), Transcript = "A Jeni está ocupada. Até logo." });
+        await FinanceFailsAsync(Switchboard.Server.Transfers.TransferFallbackAction.Hangup, ExtensionBehaviour.Busy, null, "A Jeni está ocupada. Até logo.");
 
         using HttpClient api = _server.Api();
         (SandboxCallsEndpoints.SandboxCallView call, CallSession session) = await PlaceCallAsync(api, new { destination = "8000" });

@@ -1,4 +1,4 @@
-using Switchboard.Server.Tenancy;
+using Switchboard.Server.Data;
 
 namespace Switchboard.Server.Tickets.Helpdesk;
 
@@ -16,7 +16,7 @@ public enum HelpdeskDeliveryStatus
 }
 
 /// <summary>One ticket to push to the tenant's helpdesk (table <c>helpdesk_outbox</c>), written in the ticket's own transaction.</summary>
-public sealed class HelpdeskDelivery : ITenantOwned
+public sealed class HelpdeskDelivery : IQueuedWork
 {
     public Guid Id { get; set; }
 

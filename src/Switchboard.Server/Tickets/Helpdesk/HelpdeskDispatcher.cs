@@ -123,37 +123,18 @@ public sealed class HelpdeskDispatcher : BackgroundService
         await using AsyncServiceScope scope = _scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(due.TenantId);
         SwitchboardDbContext db = scope.ServiceProvider.GetRequiredService<SwitchboardDbContext>();
-        DateTimeOffset now = _time.GetUtcNow();
-        HelpdeskDelivery? delivery = await db.HelpdeskOutbox.FirstOrDefaultAsync(
-            row => row.Id == due.Id && row.Status == HelpdeskDeliveryStatus.Pending && row.NextAttemptAt <= now, cancellationToken);
-        if (delivery is null)
-        {
-            return;
-        }
-
-        DateTimeOffset seen = delivery.NextAttemptAt;
-        DateTimeOffset leased = now + ClaimLease;
-        if (await db.HelpdeskOutbox
-                .Where(row => row.Id == due.Id && row.Status == HelpdeskDeliveryStatus.Pending && row.NextAttemptAt == seen)
-                .ExecuteUpdateAsync(set => set.SetProperty(row => row.NextAttemptAt, leased), cancellationToken) == 0)
-        {
-            return;
-        }
-
-        delivery.NextAttemptAt = leased;
-        try
-        {
-            await DeliverAsync(db, delivery, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopping mid-try: hand the row back, so the next node (or this one after a restart) sends it at once.
-            await db.HelpdeskOutbox.Where(row => row.Id == due.Id && row.Status == HelpdeskDeliveryStatus.Pending)
-                .ExecuteUpdateAsync(set => set.SetProperty(row => row.NextAttemptAt, seen), CancellationToken.None);
-            throw;
-        }
-
-        await db.SaveChangesAsync(CancellationToken.None);
+        await WorkQueue.ClaimAndRunAsync(
+            db.HelpdeskOutbox,
+            due.Id,
+            row => row.Status == HelpdeskDeliveryStatus.Pending,
+            _time.GetUtcNow(),
+            ClaimLease,
+            async delivery =>
+            {
+                await DeliverAsync(db, delivery, cancellationToken);
+                await db.SaveChangesAsync(CancellationToken.None);
+            },
+            cancellationToken);
     }
 
     private async Task DeliverAsync(SwitchboardDbContext db, HelpdeskDelivery delivery, CancellationToken cancellationToken)
