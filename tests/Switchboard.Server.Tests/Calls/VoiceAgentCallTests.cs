@@ -74,9 +74,10 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
     }
 
     /// <summary>Waits until the agent's answer was played, hangs up, and returns the call's stereo recording.</summary>
-    private async Task<WavAudio> HearAndHangUpAsync(HttpClient api, string uuid, CallSession session)
+    private async Task<WavAudio> HearAndHangUpAsync(HttpClient api, string uuid, CallSession session, int audioSentMs = 0)
     {
-        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 2, TimeSpan.FromSeconds(20));
+        // At least the greeting, and everything the test expects the caller to hear, handed to the PBX; then heard.
+        await Wait.UntilAsync(() => session.Playback.FilesQueued >= 2 && session.Playback.TotalSentMilliseconds >= audioSentMs, TimeSpan.FromSeconds(20));
         await Wait.UntilAsync(() => !session.Playback.IsPlaying, TimeSpan.FromSeconds(20));
         string recording = Assert.Single(_server.Services.GetRequiredService<SandboxPbx>().FindChannel(uuid)!.RecordingPaths);
         await api.DeleteAsync($"/api/sandbox/calls/{uuid}");
@@ -412,8 +413,8 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
         Assert.Equal(("busy", "Jeni - Financeiro", "offer_ticket"), (root.GetProperty("status").GetString(), root.GetProperty("destination").GetString(), root.GetProperty("fallback").GetString()));
         Assert.Contains("ocupad", root.GetProperty("say").GetString(), StringComparison.OrdinalIgnoreCase);
 
-        // The caller is back with the secretary, who answers.
-        WavAudio audio = await HearAndHangUpAsync(api, call.Uuid, session);
+        // The caller is back with the secretary, who answers (0.4 s greeting + 0.6 s answer).
+        WavAudio audio = await HearAndHangUpAsync(api, call.Uuid, session, audioSentMs: 1000);
         Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 900), 500, 700);
         // Every attempt the destination allows (one plus its retries) met a busy line.
         List<Switchboard.Server.Transfers.TransferAttempt> attempts = await ConversationAttemptsAsync(call.Uuid);
@@ -539,7 +540,7 @@ public sealed class VoiceAgentCallTests : IAsyncLifetime
 
         // And the secretary's answer reaches the caller.
         await Wait.UntilAsync(() => secretary.Playback.FilesQueued > filesBefore, TimeSpan.FromSeconds(20));
-        WavAudio audio = await HearAndHangUpAsync(api, call.Uuid, secretary);
+        WavAudio audio = await HearAndHangUpAsync(api, call.Uuid, secretary, audioSentMs: 1000);
         Assert.InRange(Tones.Milliseconds(audio.Samples, 2, 1, 900), 500, 700);
     }
 
