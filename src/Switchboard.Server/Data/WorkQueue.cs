@@ -17,6 +17,52 @@ public interface IQueuedWork : ITenantOwned
 public static class WorkQueue
 {
     /// <summary>
+    /// A queue worker's life: runs <paramref name="pass"/> (which works the due rows, at most
+    /// <paramref name="batchSize"/>, and returns how many were due) again at once while it finds a full batch, else
+    /// after <paramref name="waitForWork"/> (a wake-up or the poll interval). A failed pass is reported and retried;
+    /// stopping ends the loop.
+    /// </summary>
+    public static async Task RunAsync(
+        Func<CancellationToken, Task<int>> pass,
+        int batchSize,
+        Func<CancellationToken, Task> waitForWork,
+        Action<Exception> passFailed,
+        CancellationToken stoppingToken)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        ArgumentNullException.ThrowIfNull(waitForWork);
+        ArgumentNullException.ThrowIfNull(passFailed);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int worked = 0;
+            try
+            {
+                worked = await pass(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                passFailed(exception);
+            }
+
+            if (worked < batchSize)
+            {
+                try
+                {
+                    await waitForWork(stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Claims row <paramref name="id"/> for this node when it is still <paramref name="pending"/> and due: a
     /// compare-and-set of its <see cref="IQueuedWork.NextAttemptAt"/> (the value read → now + <paramref name="lease"/>),
     /// so two nodes never work the same row and a node that dies leaves it to another once the lease is over. Then runs

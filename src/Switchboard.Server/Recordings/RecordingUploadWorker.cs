@@ -47,37 +47,8 @@ public sealed class RecordingUploadWorker : BackgroundService
         _logger = logger;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            int worked = 0;
-            try
-            {
-                worked = await RunPassAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                Log.WorkerPassFailed(_logger, exception);
-            }
-
-            if (worked < BatchSize)
-            {
-                try
-                {
-                    await _uploads.WaitForWorkAsync(_options.PollInterval, stoppingToken);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    return;
-                }
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => WorkQueue.RunAsync(
+        RunPassAsync, BatchSize, ct => _uploads.WaitForWorkAsync(_options.PollInterval, ct), exception => Log.WorkerPassFailed(_logger, exception), stoppingToken);
 
     /// <summary>Works every due row once; returns how many were due.</summary>
     internal async Task<int> RunPassAsync(CancellationToken cancellationToken)

@@ -60,37 +60,8 @@ public sealed class HelpdeskDispatcher : BackgroundService
     public static string Sign(string secret, ReadOnlySpan<byte> body) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            int worked = 0;
-            try
-            {
-                worked = await RunPassAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                Log.PassFailed(_logger, exception);
-            }
-
-            if (worked < BatchSize)
-            {
-                try
-                {
-                    await Task.Delay(_options.PollInterval, _time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => WorkQueue.RunAsync(
+        RunPassAsync, BatchSize, ct => Task.Delay(_options.PollInterval, _time, ct), exception => Log.PassFailed(_logger, exception), stoppingToken);
 
     internal async Task<int> RunPassAsync(CancellationToken cancellationToken)
     {
