@@ -22,8 +22,16 @@ public sealed record LoadResult(
     string LoadAverage,
     Percentiles TimerLateness,
     double? PbxCpuPercent = null,
-    long PbxRssDelta = 0)
+    long PbxRssDelta = 0,
+    GcFigures IdleGc = default,
+    GcFigures LoadedGc = default)
 {
+    /// <summary>Managed heap (live after the last GC) the calls added, per call.</summary>
+    public double HeapPerCallMb => (LoadedGc.Heap - IdleGc.Heap) / (double)Calls / (1024 * 1024);
+
+    /// <summary>Memory the GC committed (heap, gen0 budget, free space kept) that the calls added, per call.</summary>
+    public double GcCommittedPerCallMb => (LoadedGc.Committed - IdleGc.Committed) / (double)Calls / (1024 * 1024);
+
     public double CpuPercentPerCall => ServerCpuPercent / Calls;
 
     public double RssPerCallMb => (LoadedRss - IdleRss) / (double)Calls / (1024 * 1024);
@@ -87,6 +95,7 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
         await HangUpAsync(api, callsPath, warmup, cancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         long idleRss = server.Rss();
+        GcFigures idleGc = await server.GcAsync(cancellationToken);
         long pbxIdleRss = pbx?.Rss() ?? 0;
         opened = fake.SessionsOpened;
 
@@ -116,6 +125,7 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
         TimeSpan pbxCpu = (pbx?.CpuTime() ?? TimeSpan.Zero) - pbxCpu0;
         TimeSpan selfCpu = Process.GetCurrentProcess().TotalProcessorTime - selfCpu0;
         long loadedRss = server.Rss();
+        GcFigures loadedGc = await server.GcAsync(cancellationToken);
         long pbxRssDelta = (pbx?.Rss() ?? 0) - pbxIdleRss;
         int threads = server.Threads();
         (List<double> inbound, long appends, long answers) = fake.EndWindow();
@@ -137,9 +147,12 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
             loadAverage,
             Percentiles.Of(lateness),
             pbx is null ? null : 100 * pbxCpu.TotalSeconds / seconds,
-            pbxRssDelta);
+            pbxRssDelta,
+            idleGc,
+            loadedGc);
         log.WriteLine(
-            $"[{calls}] server CPU {result.ServerCpuPercent:0.0} % ({result.CpuPercentPerCall:0.000} %/call), RSS +{result.RssPerCallMb:0.000} MB/call, " +
+            $"[{calls}] server CPU {result.ServerCpuPercent:0.0} % ({result.CpuPercentPerCall:0.000} %/call), RSS +{result.RssPerCallMb:0.000} MB/call " +
+            $"(managed heap +{result.HeapPerCallMb:0.000}, GC committed +{result.GcCommittedPerCallMb:0.000}, threads {threads}), " +
             (pbx is null ? "" : $"with the PBX host {result.WithPbxCpuPercentPerCall:0.000} %/call, +{result.WithPbxRssPerCallMb:0.000} MB/call, ") +
             $"caller→provider {result.CallerToProvider} ms, provider→PBX {result.ProviderToPbx} ms ({plays.StampedPlays} stamped of {plays.Plays} plays), " +
             $"delivered {100 * result.Delivered:0.0} %, load tool CPU {result.LoadToolCpuPercent:0} %, load {loadAverage}, " +

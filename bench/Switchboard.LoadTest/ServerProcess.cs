@@ -208,6 +208,45 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return 0;
     }
 
+    /// <summary>
+    /// The server's GC figures from its <c>/metrics</c> (the .NET runtime meter): managed heap after the last collection
+    /// (all generations) and the memory the GC had committed then. Zeros when the scrape fails.
+    /// </summary>
+    public async Task<GcFigures> GcAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", OperatorKey);
+        try
+        {
+            string text = await http.GetStringAsync(new Uri("metrics", UriKind.Relative), cancellationToken);
+            long heap = 0;
+            long committed = 0;
+            foreach (string line in text.Split('\n'))
+            {
+                int space = line.LastIndexOf(' ');
+                if (space < 0 || line.StartsWith('#'))
+                {
+                    continue;
+                }
+
+                if (line.StartsWith("dotnet_gc_last_collection_heap_size_bytes{", StringComparison.Ordinal))
+                {
+                    heap += (long)double.Parse(line.AsSpan(space + 1), CultureInfo.InvariantCulture);
+                }
+                else if (line.StartsWith("dotnet_gc_last_collection_memory_committed_size_bytes ", StringComparison.Ordinal))
+                {
+                    committed = (long)double.Parse(line.AsSpan(space + 1), CultureInfo.InvariantCulture);
+                }
+            }
+
+            return new GcFigures(heap, committed);
+        }
+        catch (HttpRequestException)
+        {
+            return default;
+        }
+    }
+
     /// <summary>Threads of the process.</summary>
     public int Threads() => Directory.GetDirectories($"/proc/{Pid}/task").Length;
 
@@ -255,3 +294,6 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 }
+
+/// <summary>Managed heap after the last GC and the GC's committed memory, in bytes.</summary>
+public readonly record struct GcFigures(long Heap, long Committed);

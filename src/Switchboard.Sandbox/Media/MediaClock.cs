@@ -233,6 +233,13 @@ public sealed class MediaClock : IAsyncDisposable
                     Tick();
                     done++;
                 }
+
+                // A periodic timer re-arms from its own (late) wake-up, so its lateness accumulates until a wake-up
+                // runs two ticks at once: a 0→20 ms sawtooth on every frame. Aim each wait at the next tick's due
+                // time instead (whole milliseconds, rounded up: the timer's resolution), as FreeSWITCH's timer does.
+                long untilNext = ((done + 1) * MediaFormat.FrameDuration.Ticks) - _timeProvider.GetElapsedTime(origin).Ticks;
+                long wholeMilliseconds = Math.Max(1, (untilNext + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond);
+                timer.Period = TimeSpan.FromMilliseconds(wholeMilliseconds);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -27,7 +27,8 @@ public sealed class GreetingEchoAgent : ICallAgent
     private readonly Channel<bool> _bargeIns = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    private readonly byte[] _preRoll;
+    private readonly int _preRollBytes;
+    private byte[]? _preRoll; // allocated with the first audio: most calls keep this agent only as the last fallback
     private int _preRollNext;
     private int _preRollCount;
     private byte[]? _capture;
@@ -40,7 +41,7 @@ public sealed class GreetingEchoAgent : ICallAgent
         _sampleRate = sampleRate;
         _maxUtteranceBytes = sampleRate * 2 * MaxUtteranceSeconds;
         _vad = new EnergyVad();
-        _preRoll = new byte[PreRollFrames * Pcm16.BytesPerFrame(sampleRate)];
+        _preRollBytes = PreRollFrames * Pcm16.BytesPerFrame(sampleRate);
     }
 
     /// <summary>True once the greeting was handed to playback.</summary>
@@ -74,10 +75,10 @@ public sealed class GreetingEchoAgent : ICallAgent
             _capture ??= ArrayPool<byte>.Shared.Rent(_maxUtteranceBytes);
             _captureBytes = 0;
             int frameBytes = frame.Length;
-            for (int i = _preRollCount; i > 0; i--)
+            for (int i = _preRoll is null ? 0 : _preRollCount; i > 0; i--)
             {
                 int slot = (_preRollNext - i + PreRollFrames) % PreRollFrames;
-                _preRoll.AsSpan(slot * frameBytes, frameBytes).CopyTo(_capture.AsSpan(_captureBytes));
+                _preRoll!.AsSpan(slot * frameBytes, frameBytes).CopyTo(_capture.AsSpan(_captureBytes));
                 _captureBytes += frameBytes;
             }
 
@@ -89,8 +90,9 @@ public sealed class GreetingEchoAgent : ICallAgent
             frame.CopyTo(_capture.AsSpan(_captureBytes));
             _captureBytes += frame.Length;
         }
-        else if (!_vad.IsSpeaking && frame.Length * PreRollFrames == _preRoll.Length)
+        else if (!_vad.IsSpeaking && frame.Length * PreRollFrames == _preRollBytes)
         {
+            _preRoll ??= new byte[_preRollBytes];
             frame.CopyTo(_preRoll.AsSpan(_preRollNext * frame.Length));
             _preRollNext = (_preRollNext + 1) % PreRollFrames;
             _preRollCount = Math.Min(_preRollCount + 1, PreRollFrames);

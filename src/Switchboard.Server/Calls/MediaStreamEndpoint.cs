@@ -22,7 +22,6 @@ public static class MediaStreamEndpoint
         string callUuid,
         StreamTokens tokens,
         VoiceAgentFactory agents,
-        TenantDirectory tenants,
         CallRegistry registry,
         PbxConnection pbx,
         SwitchboardMetrics metrics,
@@ -65,7 +64,12 @@ public static class MediaStreamEndpoint
         Tenant? tenant = null;
         if (refusal is null)
         {
-            tenant = await tenants.FindByIdAsync(domainUuid, context.RequestAborted);
+            // A scope of its own: the request's scope lives as long as the call, and a DbContext in it would too.
+            await using (AsyncServiceScope lookup = scopes.CreateAsyncScope())
+            {
+                tenant = await lookup.ServiceProvider.GetRequiredService<TenantDirectory>().FindByIdAsync(domainUuid, context.RequestAborted);
+            }
+
             if (tenant is null)
             {
                 (refusal, reason) = ("unknown_tenant", "unknown tenant");

@@ -63,7 +63,7 @@ public sealed partial class OpenAiRealtimeAgent
             JsonDocument document;
             try
             {
-                document = JsonDocument.Parse(_receiveBuffer.AsMemory(0, length));
+                document = JsonDocument.Parse(ReceiveBuffer.AsMemory(0, length));
             }
             catch (JsonException ex)
             {
@@ -87,23 +87,32 @@ public sealed partial class OpenAiRealtimeAgent
         }
     }
 
-    /// <summary>Reads one whole message (frames accumulated until EndOfMessage) into <see cref="_receiveBuffer"/>.</summary>
+    /// <summary>
+    /// Reads one whole message (frames accumulated until EndOfMessage) into <see cref="ReceiveBuffer"/>. A message larger
+    /// than the agent's own buffer moves to a pooled one, held until <see cref="ReleaseLargeReceiveBuffer"/>.
+    /// </summary>
     private async ValueTask<(int Length, bool Closed)> ReceiveMessageAsync(WebSocket socket, CancellationToken cancellationToken)
     {
+        ReleaseLargeReceiveBuffer();
         int count = 0;
         while (true)
         {
-            if (count == _receiveBuffer.Length)
+            int capacity = Math.Min(ReceiveBuffer.Length, MaxMessageBytes);
+            if (count == capacity)
             {
                 if (count >= MaxMessageBytes)
                 {
                     throw new VoiceAgentException($"An OpenAI Realtime message exceeded {MaxMessageBytes} bytes.");
                 }
 
-                Array.Resize(ref _receiveBuffer, Math.Min(_receiveBuffer.Length * 2, MaxMessageBytes));
+                byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Min(capacity * 2, MaxMessageBytes));
+                ReceiveBuffer.AsSpan(0, count).CopyTo(larger);
+                ReleaseLargeReceiveBuffer();
+                _largeReceiveBuffer = larger;
+                capacity = Math.Min(larger.Length, MaxMessageBytes);
             }
 
-            ValueWebSocketReceiveResult result = await socket.ReceiveAsync(_receiveBuffer.AsMemory(count), cancellationToken);
+            ValueWebSocketReceiveResult result = await socket.ReceiveAsync(ReceiveBuffer.AsMemory(count, capacity - count), cancellationToken);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return (0, true);
@@ -114,6 +123,16 @@ public sealed partial class OpenAiRealtimeAgent
             {
                 return (count, false);
             }
+        }
+    }
+
+    /// <summary>Gives a pooled message buffer back; only between messages (no JSON document may still read it).</summary>
+    private void ReleaseLargeReceiveBuffer()
+    {
+        if (_largeReceiveBuffer is { } large)
+        {
+            _largeReceiveBuffer = null;
+            ArrayPool<byte>.Shared.Return(large);
         }
     }
 
@@ -164,6 +183,7 @@ public sealed partial class OpenAiRealtimeAgent
                 }
 
                 await HandleMessageAsync(length, cancellationToken);
+                ReleaseLargeReceiveBuffer();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -176,6 +196,7 @@ public sealed partial class OpenAiRealtimeAgent
             failure = ex;
         }
 
+        ReleaseLargeReceiveBuffer();
         _open = false;
         _outgoing.Writer.TryComplete();
         if (Volatile.Read(ref _disposed) == 0 && !cancellationToken.IsCancellationRequested)
@@ -197,7 +218,7 @@ public sealed partial class OpenAiRealtimeAgent
         bool handled;
         try
         {
-            handled = TryHandleAudioDelta(_receiveBuffer.AsSpan(0, length), out audio);
+            handled = TryHandleAudioDelta(ReceiveBuffer.AsSpan(0, length), out audio);
         }
         catch (JsonException ex)
         {
@@ -218,7 +239,7 @@ public sealed partial class OpenAiRealtimeAgent
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(_receiveBuffer.AsMemory(0, length));
+            document = JsonDocument.Parse(ReceiveBuffer.AsMemory(0, length));
         }
         catch (JsonException ex)
         {
@@ -290,9 +311,21 @@ public sealed partial class OpenAiRealtimeAgent
 
     private AgentAudio? OnAudioDelta(ReadOnlySpan<byte> base64, ReadOnlySpan<byte> itemId, ReadOnlySpan<byte> responseId)
     {
-        // Byte 0 is kept for a PCM16 byte carried over from the previous delta.
-        EnsureLength(ref _decoded, Base64.GetMaxDecodedFromUtf8Length(base64.Length) + 1);
-        if (Base64.DecodeFromUtf8(base64, _decoded.AsSpan(1), out _, out int written) != OperationStatus.Done)
+        // Byte 0 is kept for a PCM16 byte carried over from the previous delta. Pooled for the delta only.
+        byte[] decoded = ArrayPool<byte>.Shared.Rent(Base64.GetMaxDecodedFromUtf8Length(base64.Length) + 1);
+        try
+        {
+            return DecodeAudioDelta(base64, itemId, responseId, decoded);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(decoded);
+        }
+    }
+
+    private AgentAudio? DecodeAudioDelta(ReadOnlySpan<byte> base64, ReadOnlySpan<byte> itemId, ReadOnlySpan<byte> responseId, byte[] decoded)
+    {
+        if (Base64.DecodeFromUtf8(base64, decoded.AsSpan(1), out _, out int written) != OperationStatus.Done)
         {
             throw new VoiceAgentException("OpenAI Realtime sent audio that is not valid base64.");
         }
@@ -330,7 +363,7 @@ public sealed partial class OpenAiRealtimeAgent
         if (_format == OpenAiAudioFormat.Pcmu)
         {
             byte[] pcm = ArrayPool<byte>.Shared.Rent(written * 2);
-            G711.MuLawDecode(_decoded.AsSpan(1, written), Pcm16.AsSamples(pcm.AsSpan(0, written * 2)));
+            G711.MuLawDecode(decoded.AsSpan(1, written), Pcm16.AsSamples(pcm.AsSpan(0, written * 2)));
             return new AgentAudio(pcm, written * 2, responseIdText);
         }
 
@@ -338,7 +371,7 @@ public sealed partial class OpenAiRealtimeAgent
         int length = written;
         if (_outputCarry >= 0)
         {
-            _decoded[0] = (byte)_outputCarry;
+            decoded[0] = (byte)_outputCarry;
             first = 0;
             length++;
             _outputCarry = -1;
@@ -346,7 +379,7 @@ public sealed partial class OpenAiRealtimeAgent
 
         if ((length & 1) != 0)
         {
-            _outputCarry = _decoded[first + length - 1];
+            _outputCarry = decoded[first + length - 1];
             length--;
         }
 
@@ -355,11 +388,11 @@ public sealed partial class OpenAiRealtimeAgent
             return null;
         }
 
-        ReadOnlySpan<short> samples = Pcm16.AsSamples((ReadOnlySpan<byte>)_decoded.AsSpan(first, length));
+        ReadOnlySpan<short> samples = Pcm16.AsSamples((ReadOnlySpan<byte>)decoded.AsSpan(first, length));
         if (_outputResampler is null)
         {
             byte[] copy = ArrayPool<byte>.Shared.Rent(length);
-            _decoded.AsSpan(first, length).CopyTo(copy);
+            decoded.AsSpan(first, length).CopyTo(copy);
             return new AgentAudio(copy, length, responseIdText);
         }
 

@@ -70,7 +70,14 @@ public sealed partial class OpenAiRealtimeAgent : IVoiceAgent
     private volatile bool _open;
     private int _disposed;
     private long _droppedFrames;
-    private byte[] _receiveBuffer = new byte[16 * 1024]; // grows to the largest message (ReceiveMessageAsync)
+
+    // Messages are received into a small buffer of the agent's own; a larger one (an audio delta of PCM16, a long
+    // transcript) is assembled in a pooled buffer that goes back to the pool once the message was handled, so an idle
+    // socket holds 4 KB rather than its largest message (ReceiveMessageAsync, ReleaseLargeReceiveBuffer).
+    private readonly byte[] _ownReceiveBuffer = new byte[4 * 1024];
+    private byte[]? _largeReceiveBuffer;
+
+    private byte[] ReceiveBuffer => _largeReceiveBuffer ?? _ownReceiveBuffer;
 
     // Caller audio, touched only by the SendAudioAsync caller.
     private byte[] _inputEncoded = [];
@@ -78,7 +85,6 @@ public sealed partial class OpenAiRealtimeAgent : IVoiceAgent
     private Resampler? _inputResampler;
 
     // Agent audio, touched only by the receive loop.
-    private byte[] _decoded = [];
     private Resampler? _outputResampler;
     private int _outputCarry = -1;
 
@@ -342,8 +348,7 @@ public sealed partial class OpenAiRealtimeAgent : IVoiceAgent
 
         int frameSamples = Pcm16.SamplesPerFrame(_callRate);
         _inputEncoded = new byte[frameSamples];
-        _inputResampled = new short[Resampler.MaxOutputLength(frameSamples, _callRate, 24000)];
-        _decoded = new byte[16 * 1024];
+        _inputResampled = _inputResampler is null ? [] : new short[Resampler.MaxOutputLength(frameSamples, _callRate, 24000)];
     }
 
     private async ValueTask RequestResponseCoreAsync(string? instructions, CancellationToken cancellationToken)

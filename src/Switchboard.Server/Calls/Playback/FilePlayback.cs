@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text.Json;
 using Switchboard.Protocols.FreeSwitch.EventSocket;
 
@@ -26,8 +27,9 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
     private readonly CallsOptions _options;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly ArrayBufferWriter<byte> _json = new(64 * 1024);
-    private byte[] _pending;
+    // Audio of the chunk being filled: rented when its first bytes arrive and returned when it is sent, so a call that
+    // is not speaking holds no buffer (a 1.9 s chunk is 61 KB).
+    private byte[] _pending = [];
     private int _pendingBytes;
     private int _chunkMilliseconds;
     private int _generation;
@@ -52,7 +54,6 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
         _options = options;
         _time = time;
         _chunkMilliseconds = options.FirstChunkMilliseconds;
-        _pending = ArrayPool<byte>.Shared.Rent(options.MaxChunkMilliseconds * _bytesPerMillisecond * 2);
     }
 
     /// <summary>Chunks handed to FreeSWITCH (for tests and metrics).</summary>
@@ -149,6 +150,11 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
             while (!pcm.IsEmpty)
             {
                 int chunkBytes = _chunkMilliseconds * _bytesPerMillisecond;
+                if (_pending.Length < chunkBytes)
+                {
+                    GrowPending(chunkBytes);
+                }
+
                 int take = Math.Min(pcm.Length, chunkBytes - _pendingBytes);
                 pcm.Span[..take].CopyTo(_pending.AsSpan(_pendingBytes));
                 _pendingBytes += take;
@@ -198,6 +204,7 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
         {
             _generation++;
             _pendingBytes = 0;
+            ReturnPending();
             _chunkMilliseconds = _options.FirstChunkMilliseconds;
             Interlocked.Exchange(ref _queuedUntilTimestamp, 0);
             Interlocked.Exchange(ref _sentMilliseconds, 0);
@@ -244,6 +251,19 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
     public void Dispose()
     {
         _gate.Dispose();
+        ReturnPending();
+    }
+
+    private void GrowPending(int bytes)
+    {
+        byte[] larger = ArrayPool<byte>.Shared.Rent(bytes);
+        _pending.AsSpan(0, _pendingBytes).CopyTo(larger);
+        ReturnPending();
+        _pending = larger;
+    }
+
+    private void ReturnPending()
+    {
         byte[] pending = Interlocked.Exchange(ref _pending, []);
         if (pending.Length > 0)
         {
@@ -254,25 +274,11 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
     private async ValueTask SendPendingAsync(CancellationToken cancellationToken)
     {
         int milliseconds = _pendingBytes / _bytesPerMillisecond;
-        _json.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(_json))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("type"u8, "streamAudio"u8);
-            writer.WriteStartObject("data"u8);
-            writer.WriteString("audioDataType"u8, "raw"u8);
-            writer.WriteNumber("sampleRate"u8, _sampleRate);
-            writer.WriteBase64String("audioData"u8, _pending.AsSpan(0, _pendingBytes));
-            writer.WriteNumber("seq"u8, _sequence++);
-            writer.WriteNumber("gen"u8, _generation);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(_json.WrittenCount);
-        _json.WrittenSpan.CopyTo(buffer);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(StreamAudioMessage.MaxLength(_pendingBytes));
+        int length = StreamAudioMessage.Write(buffer, _sampleRate, _pending.AsSpan(0, _pendingBytes), _sequence++, _generation);
         _pendingBytes = 0;
-        await _send(new OutgoingText(buffer, _json.WrittenCount), cancellationToken);
+        ReturnPending();
+        await _send(new OutgoingText(buffer, length), cancellationToken);
         ChunksSent++;
         Interlocked.Add(ref _totalSentMilliseconds, milliseconds);
 
@@ -341,3 +347,55 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
 
 /// <summary>A text frame for the session's send loop; the buffer is rented and returned after sending.</summary>
 public readonly record struct OutgoingText(byte[] Buffer, int Length);
+
+/// <summary>
+/// The <c>streamAudio</c> text frame of mod_audio_stream, written straight into a caller-supplied buffer:
+/// <c>{"type":"streamAudio","data":{"audioDataType":"raw","sampleRate":8000,"audioData":"&lt;base64&gt;","seq":0,"gen":0}}</c>.
+/// </summary>
+internal static class StreamAudioMessage
+{
+    private static ReadOnlySpan<byte> Head => "{\"type\":\"streamAudio\",\"data\":{\"audioDataType\":\"raw\",\"sampleRate\":"u8;
+
+    private static ReadOnlySpan<byte> AudioData => ",\"audioData\":\""u8;
+
+    private static ReadOnlySpan<byte> Sequence => "\",\"seq\":"u8;
+
+    private static ReadOnlySpan<byte> Generation => ",\"gen\":"u8;
+
+    private static ReadOnlySpan<byte> Tail => "}}"u8;
+
+    /// <summary>Bytes enough for a message carrying <paramref name="audioBytes"/> of audio.</summary>
+    public static int MaxLength(int audioBytes) =>
+        Head.Length + 11 + AudioData.Length + Base64.GetMaxEncodedToUtf8Length(audioBytes) + Sequence.Length + 11 + Generation.Length + 11 + Tail.Length;
+
+    /// <summary>Writes the message and returns its length.</summary>
+    public static int Write(Span<byte> destination, int sampleRate, ReadOnlySpan<byte> audio, int sequence, int generation)
+    {
+        int at = Append(destination, 0, Head);
+        at += Format(destination[at..], sampleRate);
+        at = Append(destination, at, AudioData);
+        Base64.EncodeToUtf8(audio, destination[at..], out _, out int encoded);
+        at += encoded;
+        at = Append(destination, at, Sequence);
+        at += Format(destination[at..], sequence);
+        at = Append(destination, at, Generation);
+        at += Format(destination[at..], generation);
+        return Append(destination, at, Tail);
+    }
+
+    private static int Append(Span<byte> destination, int at, ReadOnlySpan<byte> text)
+    {
+        text.CopyTo(destination[at..]);
+        return at + text.Length;
+    }
+
+    private static int Format(Span<byte> destination, int value)
+    {
+        if (!Utf8Formatter.TryFormat(value, destination, out int written))
+        {
+            throw new InvalidOperationException("The streamAudio buffer is too small.");
+        }
+
+        return written;
+    }
+}
