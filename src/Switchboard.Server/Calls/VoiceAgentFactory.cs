@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Switchboard.Protocols.Realtime;
@@ -230,6 +231,17 @@ public sealed partial class VoiceAgentFactory(
     private static ProcessingMode ModeOf(AiProviderType type) =>
         type is AiProviderType.Pipeline or AiProviderType.Local ? ProcessingMode.TurnBased : ProcessingMode.Realtime;
 
+    // The system prompt (1–3 KB) and tool definitions depend on the configuration snapshot only, so calls share them:
+    // keyed by the snapshot's Secretary instance, replaced when the cache reloads the configuration.
+    private readonly ConditionalWeakTable<Secretary, AgentBrief> _sharedTexts = [];
+
+    private AgentBrief SharedTextsFor(Secretary secretary, Tenant? tenant, IReadOnlyList<TransferDestination> destinations) =>
+        _sharedTexts.GetValue(secretary, s => new AgentBrief(
+            tenant is null
+                ? (string.IsNullOrWhiteSpace(s.Persona) ? s.Prompt : s.Prompt + "\n\n" + s.Persona)
+                : SystemPromptBuilder.Build(tenant, s, destinations),
+            tools.DefinitionsFor(s.Tools, s.Language)));
+
     /// <summary>Instructions and tools that replace the secretary's (the announcer's session).</summary>
     private sealed record AgentBrief(string Instructions, IReadOnlyList<ToolDefinition> Tools);
 
@@ -262,9 +274,7 @@ public sealed partial class VoiceAgentFactory(
         Dictionary<string, string> keys = string.IsNullOrEmpty(provider.ProtectedSecrets) ? [] : secrets.Unprotect(provider.ProtectedSecrets);
         var settings = new VoiceAgentSettings
         {
-            Instructions = brief?.Instructions ?? (tenant is null
-                ? (string.IsNullOrWhiteSpace(secretary.Persona) ? secretary.Prompt : secretary.Prompt + "\n\n" + secretary.Persona)
-                : SystemPromptBuilder.Build(tenant, secretary, destinations)),
+            Instructions = brief?.Instructions ?? SharedTextsFor(secretary, tenant, destinations).Instructions,
             Language = secretary.Language,
             Voice = secretary.Voice ?? options.GetValueOrDefault("voice"),
             Model = options.GetValueOrDefault("model"),
@@ -274,7 +284,7 @@ public sealed partial class VoiceAgentFactory(
             VadThreshold = secretary.VadThreshold,
             VadSilenceMilliseconds = secretary.VadSilenceMs,
             Options = options,
-            Tools = brief?.Tools ?? tools.DefinitionsFor(secretary.Tools, secretary.Language),
+            Tools = brief?.Tools ?? SharedTextsFor(secretary, tenant, destinations).Tools,
         };
 
         Func<IVoiceAgent>? create = provider.Type switch

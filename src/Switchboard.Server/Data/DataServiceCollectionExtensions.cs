@@ -86,6 +86,6 @@ public static class DataServiceCollectionExtensions
         options.Provider switch
         {
             DatabaseProvider.Postgres => builder.UseNpgsql(options.ConnectionString),
-            _ => builder.UseSqlite(options.ConnectionString),
+            _ => builder.UseSqlite(options.ConnectionString).AddInterceptors(SqliteConnectionSettings.Instance),
         };
 }

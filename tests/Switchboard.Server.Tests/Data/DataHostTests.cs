@@ -32,6 +32,16 @@ public sealed class DataHostTests
             IDbContextFactory<SwitchboardDbContext> contexts = scope.ServiceProvider.GetRequiredService<IDbContextFactory<SwitchboardDbContext>>();
             await using SwitchboardDbContext db = await contexts.CreateDbContextAsync();
             Assert.Equal("8000", (await db.Secretaries.SingleAsync()).Extension);
+
+            // The embedded store: WAL (persistent in the file) and synchronous=NORMAL (1) on every connection the
+            // server opens, so a transcript line does not cost an fsync.
+            await db.Database.OpenConnectionAsync();
+            System.Data.Common.DbConnection connection = db.Database.GetDbConnection();
+            await using System.Data.Common.DbCommand pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA journal_mode;";
+            Assert.Equal("wal", (string?)await pragma.ExecuteScalarAsync());
+            pragma.CommandText = "PRAGMA synchronous;";
+            Assert.Equal(1L, (long?)await pragma.ExecuteScalarAsync());
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

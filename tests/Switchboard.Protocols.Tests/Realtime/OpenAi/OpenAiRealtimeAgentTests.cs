@@ -473,6 +473,62 @@ public sealed class OpenAiRealtimeAgentTests
     }
 
     [Fact]
+    public async Task Caller_frames_and_text_messages_reach_the_provider_in_the_order_they_were_sent()
+    {
+        await using OpenAiRealtimeFake fake = await OpenAiRealtimeFake.StartAsync();
+        (OpenAiRealtimeAgent agent, _) = await ConnectAsync(fake);
+        await using (agent)
+        {
+            // Frames in bursts (well below the send queue's capacity, as a 20 ms source never comes close to it), with a
+            // text message (item + response.create) after every 40th.
+            const int Frames = 240;
+            byte[] frame = new byte[320];
+            for (int i = 0; i < Frames; i++)
+            {
+                // The frame's number in the signs of its first 8 samples (µ-law keeps the sign exactly).
+                Span<short> samples = Pcm16.AsSamples(frame.AsSpan());
+                for (int bit = 0; bit < 8; bit++)
+                {
+                    samples[bit] = (short)(((i >> bit) & 1) == 1 ? 8000 : -8000);
+                }
+
+                await agent.SendAudioAsync(frame, CancellationToken.None);
+                if (i % 40 == 39)
+                {
+                    await agent.SendTextAsync($"mark {i}", CancellationToken.None);
+                }
+
+                if (i % 20 == 19)
+                {
+                    int sent = i + 1;
+                    await fake.WaitUntilAsync(() => fake.AudioChunks.Count >= sent, Bounded, $"{sent} appends");
+                }
+            }
+
+            await fake.WaitUntilAsync(() => fake.AudioChunks.Count >= Frames, Bounded, $"{Frames} appends");
+            int[] numbers = [.. fake.AudioChunks.Select(c => Enumerable.Range(0, 8).Sum(bit => c.Pcm[bit] > 0 ? 1 << bit : 0))];
+            Assert.Equal(Enumerable.Range(0, Frames), numbers);
+
+            // Each queued text message sits right after the frame it was sent after.
+            var appendsBeforeMarks = new List<int>();
+            int appends = 0;
+            foreach (FakeClientEvent received in fake.ClientEvents)
+            {
+                if (received.Type == "input_audio_buffer.append")
+                {
+                    appends++;
+                }
+                else if (received.Type == "conversation.item.create")
+                {
+                    appendsBeforeMarks.Add(appends);
+                }
+            }
+
+            Assert.Equal([40, 80, 120, 160, 200, 240], appendsBeforeMarks);
+        }
+    }
+
+    [Fact]
     public async Task Sending_a_caller_frame_allocates_nothing()
     {
         await using OpenAiRealtimeFake fake = await OpenAiRealtimeFake.StartAsync();
