@@ -14,7 +14,8 @@ public sealed partial class ElevenLabsAgent
 
     private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        // A small buffer between messages; a larger message is assembled in a larger pooled one, given back once handled.
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(IdleReceiveBytes);
         AgentError? failure = null;
         try
         {
@@ -49,6 +50,12 @@ public sealed partial class ElevenLabsAgent
                 }
 
                 await HandleMessageAsync(buffer.AsMemory(0, length), cancellationToken);
+                if (buffer.Length > IdleReceiveBytes)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(IdleReceiveBytes);
+                }
+
                 if (Volatile.Read(ref _closing) != 0 && !_started.Task.IsCompletedSuccessfully)
                 {
                     break; // refused during the handshake (formats)

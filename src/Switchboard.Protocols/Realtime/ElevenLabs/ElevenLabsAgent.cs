@@ -42,6 +42,7 @@ public sealed partial class ElevenLabsAgent : IVoiceAgent
     private const int AudioQueueFrames = 25; // 500 ms of caller audio; older frames are dropped rather than delayed
     private const int EventQueueCapacity = 512;
     private const int MaxMessageBytes = 16 * 1024 * 1024; // the SDK's limit (§2.1)
+    private const int IdleReceiveBytes = 4 * 1024;
 
     private static readonly TimeSpan MaxPongDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);

@@ -44,6 +44,7 @@ public sealed partial class GeminiLiveAgent
                     Log.Malformed(_logger, exception);
                 }
 
+                connection.ShrinkBuffer();
                 CountServerMessage();
             }
         }

@@ -321,7 +321,31 @@ public sealed partial class GeminiLiveAgent : IVoiceAgent
     {
         public ClientWebSocket Socket { get; } = socket;
 
-        public byte[] Buffer { get; set; } = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        private const int IdleBufferBytes = 4 * 1024;
+        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(IdleBufferBytes);
+
+        /// <summary>The receive buffer: small between messages, grown for a large one (<see cref="ShrinkBuffer"/>).</summary>
+        public byte[] Buffer { get => Volatile.Read(ref _buffer); set => Volatile.Write(ref _buffer, value); }
+
+        /// <summary>After a message was handled: a grown buffer goes back to the pool, so an idle session holds 4 KB.</summary>
+        public void ShrinkBuffer()
+        {
+            byte[] current = Buffer;
+            if (current.Length <= IdleBufferBytes)
+            {
+                return;
+            }
+
+            byte[] small = ArrayPool<byte>.Shared.Rent(IdleBufferBytes);
+            if (Interlocked.CompareExchange(ref _buffer, small, current) == current)
+            {
+                ArrayPool<byte>.Shared.Return(current);
+            }
+            else
+            {
+                ArrayPool<byte>.Shared.Return(small); // disposed meanwhile
+            }
+        }
 
         public Task<ConnectionEnd> Receive { get; set; } = Task.FromResult(new ConnectionEnd("not_started", string.Empty));
 
@@ -332,8 +356,7 @@ public sealed partial class GeminiLiveAgent : IVoiceAgent
         public void Dispose()
         {
             Socket.Dispose();
-            byte[] buffer = Buffer;
-            Buffer = [];
+            byte[] buffer = Interlocked.Exchange(ref _buffer, []);
             if (buffer.Length > 0)
             {
                 ArrayPool<byte>.Shared.Return(buffer);
