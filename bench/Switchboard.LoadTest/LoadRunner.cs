@@ -262,13 +262,13 @@ public sealed class LoadRunner(LoadOptions options, string dataRoot, string serv
     public static string Table(IReadOnlyList<LoadResult> results)
     {
         var table = new StringBuilder();
-        table.AppendLine("| calls | server CPU (% of a core) | per call | RSS per call | server + PBX per call (CPU / RSS) | caller → provider added p50 / p99 (ms) | provider → PBX p50 / p99 (ms) | audio delivered | answers in window | load tool CPU | load avg | 20 ms timer lateness p50 / p99 (ms) |");
+        table.AppendLine("| calls | server CPU (% of a core) | per call | RSS per call (managed heap) | server + PBX per call (CPU / RSS) | caller → provider p50 / p99 (ms) | provider → PBX p50 / p99 (ms) | audio delivered | answers in window | load tool CPU | load avg | 20 ms timer lateness p50 / p99 (ms) |");
         table.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (LoadResult r in results)
         {
             table.AppendLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"| {r.Calls}{(r.Connected < r.Calls ? $" ({r.Connected} connected)" : "")} | {r.ServerCpuPercent:0.0} % | {r.CpuPercentPerCall:0.000} % | {r.RssPerCallMb:0.000} MB | {(r.PbxCpuPercent is null ? "(PBX in server)" : $"{r.WithPbxCpuPercentPerCall:0.000} % / {r.WithPbxRssPerCallMb:0.000} MB")} | {r.CallerToProvider} | {r.ProviderToPbx} | {100 * r.Delivered:0.0} % | {r.Answers} | {r.LoadToolCpuPercent:0} % | {r.LoadAverage} | {r.TimerLateness} |"));
+                $"| {r.Calls}{(r.Connected < r.Calls ? $" ({r.Connected} connected)" : "")} | {r.ServerCpuPercent:0.0} % | {r.CpuPercentPerCall:0.000} % | {r.RssPerCallMb:0.000} MB ({r.HeapPerCallMb:0.000}) | {(r.PbxCpuPercent is null ? "(PBX in server)" : $"{r.WithPbxCpuPercentPerCall:0.000} % / {r.WithPbxRssPerCallMb:0.000} MB")} | {r.CallerToProvider} | {r.ProviderToPbx} | {100 * r.Delivered:0.0} % | {r.Answers} | {r.LoadToolCpuPercent:0} % | {r.LoadAverage} | {r.TimerLateness} |"));
         }
 
         return table.ToString();

@@ -33,6 +33,7 @@ public static class PbxHost
         builder.Services.AddSingleton(new SandboxPbx(new SandboxOptions
         {
             EslPort = eslPort,
+            StreamLatencyProbe = true, // each caller frame carries its send time: the caller → provider hop is measured exactly
             TempDirectory = Path.Combine(data, "pbx", "tmp"),
             RecordingsDirectory = Path.Combine(data, "pbx", "recordings"),
         }));

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Switchboard.Fakes;
 using Switchboard.Protocols.Audio;
+using Switchboard.Sandbox.Media;
 
 namespace Switchboard.LoadTest;
 
@@ -189,6 +190,7 @@ public sealed class RealtimeLoadFake : IAsyncDisposable
         private int _windowCount;
         private long _samples;
         private long _firstArrival = -1;
+        private bool _probed;
         private int _loud;
         private int _quiet;
         private bool _speaking;
@@ -216,8 +218,8 @@ public sealed class RealtimeLoadFake : IAsyncDisposable
                     return 0;
                 }
 
-                double min = double.MaxValue;
-                for (int i = 0; i < _windowCount; i++)
+                double min = _probed ? 0 : double.MaxValue;
+                for (int i = 0; i < _windowCount && !_probed; i++)
                 {
                     min = Math.Min(min, _window[i]);
                 }
@@ -410,7 +412,19 @@ public sealed class RealtimeLoadFake : IAsyncDisposable
 
             if (owner._measuring)
             {
-                double delayMs = Stopwatch.GetElapsedTime(_firstArrival, arrived).TotalMilliseconds - (_samples / 8.0);
+                // With the PBX's latency probe, the frame says when it left the PBX: the hop is measured exactly.
+                // Without it (PBX inside the server), its delay beyond its audio position (min-subtracted in Collect).
+                double delayMs;
+                if (StreamLatencyProbe.TryRead(mulaw[..bytes], out long sent))
+                {
+                    _probed = true;
+                    delayMs = ((StreamLatencyProbe.Now() - sent + StreamLatencyProbe.Modulus) % StreamLatencyProbe.Modulus) / 1000.0;
+                }
+                else
+                {
+                    delayMs = Stopwatch.GetElapsedTime(_firstArrival, arrived).TotalMilliseconds - (_samples / 8.0);
+                }
+
                 lock (_window)
                 {
                     if (_windowCount < _window.Length)

@@ -3,6 +3,12 @@ namespace Switchboard.Sandbox;
 /// <summary>Settings of the built-in PBX sandbox. Defaults make <c>dotnet run</c> work without configuration.</summary>
 public sealed class SandboxOptions
 {
+    /// <summary>
+    /// Load-test aid, off by default: every mod_audio_stream binary message carries its send time in its first
+    /// samples (<see cref="Media.StreamLatencyProbe"/>), so a far end can measure the hop after the PBX.
+    /// </summary>
+    public bool StreamLatencyProbe { get; set; }
+
     /// <summary>Address the event socket listens on.</summary>
     public string EslHost { get; set; } = "127.0.0.1";
 

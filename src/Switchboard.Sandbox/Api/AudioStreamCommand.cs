@@ -123,6 +123,7 @@ internal static class AudioStreamCommand
             BufferMilliseconds = AudioStreamOptions.ParseBufferSize(vars.Get("STREAM_BUFFER_SIZE")),
             ExtraHeaders = ParseHeaders(vars.Get("STREAM_EXTRA_HEADERS")),
             HeartBeat = heartBeat > 0 ? TimeSpan.FromSeconds(heartBeat) : null,
+            LatencyProbe = core.Options.StreamLatencyProbe,
         };
         var session = new AudioStreamSession(channel.Media.Channel, options, (subclass, body) => FireStreamEvent(core, channel, subclass, body),
             core.LoggerFactory.CreateLogger("Switchboard.Sandbox.Media"));

@@ -47,6 +47,9 @@ public sealed class AudioStreamOptions
     /// <summary><c>STREAM_HEART_BEAT</c>: WebSocket ping interval, or null for none.</summary>
     public TimeSpan? HeartBeat { get; init; }
 
+    /// <summary>Stamp each binary message with its send time (<see cref="StreamLatencyProbe"/>; load tests only).</summary>
+    public bool LatencyProbe { get; init; }
+
     /// <summary>Connect timeout (libwsc: about 1–2 s); on expiry the stream fails with code 6.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(2);
 

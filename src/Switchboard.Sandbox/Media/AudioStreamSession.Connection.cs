@@ -135,6 +135,11 @@ public sealed partial class AudioStreamSession
                     switch (message.Kind)
                     {
                         case OutboundKind.Binary when socket.State == WebSocketState.Open:
+                            if (_options.LatencyProbe && message.Length >= 2 * StreamLatencyProbe.Samples)
+                            {
+                                StreamLatencyProbe.Write(message.Buffer.AsSpan(0, message.Length), StreamLatencyProbe.Now());
+                            }
+
                             await socket.SendAsync(message.Buffer.AsMemory(0, message.Length), WebSocketMessageType.Binary, endOfMessage: true, abort);
                             Interlocked.Increment(ref _messagesSent);
                             break;
