@@ -15,7 +15,7 @@ public sealed class LoadOptions
           --rate <calls/s>             how fast calls are placed (default 25)
           --window <s>                 measured window per count (default 20)
           --warmup <s>                 time after the last call connected before measuring (default 6)
-          --no-search                  skip the search for the largest N with p99 <= the limit
+          --no-search                  skip the searches (largest N with p99 <= the limit; largest N that keeps up)
           --p99 <ms>                   latency limit of the search (default 5)
           --max <n>                    upper bound of the search (default 1600)
           --quick                      smoke run: --counts 10,50 --window 5 --warmup 3 --no-search

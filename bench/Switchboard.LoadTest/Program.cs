@@ -53,12 +53,10 @@ for (int i = 0; i < options.Counts.Count; i++)
 var notes = new List<string>();
 if (options.Search)
 {
-    int best = await SearchAsync(r => r.Within(options.P99LimitMs), $"p99 ≤ {options.P99LimitMs} ms on both hops");
-    if (best < options.Counts.Min())
-    {
-        // On a shared, noisy machine the latency limit may fail at any N: also find where the server stops keeping up.
-        await SearchAsync(r => r.KeepsUp, "every call connected to the provider and ≥ 99 % of the caller audio delivered");
-    }
+    await SearchAsync(r => r.Within(options.P99LimitMs), $"p99 ≤ {options.P99LimitMs} ms on both hops");
+
+    // Capacity, whatever the latency: where calls stop connecting or the caller audio stops arriving in time.
+    await SearchAsync(r => r.KeepsUp, "every call connected to the provider and ≥ 99 % of the caller audio delivered");
 }
 
 // Largest N meeting the criterion: double from the best measured count until it fails, then bisect to within 10 %.
