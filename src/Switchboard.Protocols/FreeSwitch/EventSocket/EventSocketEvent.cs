@@ -6,7 +6,10 @@ namespace Switchboard.Protocols.FreeSwitch.EventSocket;
 /// values are already URL-decoded; multi-valued headers keep FreeSWITCH's <c>ARRAY::a|:b</c> form.</summary>
 public sealed class EventSocketEvent
 {
-    private readonly Dictionary<string, string> _headers;
+    private Dictionary<string, string>? _headers;
+
+    // A JSON event's text, decoded into _headers when a header other than the routing ones is first read.
+    private readonly byte[]? _json;
 
     /// <summary>Builds an event (for tests, fakes and the sandbox). <paramref name="headers"/> must hold <c>Event-Name</c>.</summary>
     public EventSocketEvent(IEnumerable<KeyValuePair<string, string>> headers, string? body = null)
@@ -26,6 +29,17 @@ public sealed class EventSocketEvent
         Name = name;
         Body = body;
         (Subclass, UniqueId, JobUuid, Sequence) = Identify(_headers);
+    }
+
+    internal EventSocketEvent(byte[] json, string name, string? subclass, string? uniqueId, string? jobUuid, long sequence, string? body)
+    {
+        _json = json;
+        Name = name;
+        Subclass = subclass;
+        UniqueId = uniqueId;
+        JobUuid = jobUuid;
+        Sequence = sequence;
+        Body = body;
     }
 
     internal EventSocketEvent(Dictionary<string, string> headers, string name, string? body)
@@ -54,14 +68,30 @@ public sealed class EventSocketEvent
     /// <summary><c>Event-Sequence</c>: monotonic per FreeSWITCH instance; 0 when absent.</summary>
     public long Sequence { get; }
 
-    public IReadOnlyDictionary<string, string> Headers => _headers;
+    public IReadOnlyDictionary<string, string> Headers => AllHeaders;
 
-    public string? this[string header] => _headers.GetValueOrDefault(header);
+    public string? this[string header] => AllHeaders.GetValueOrDefault(header);
+
+    private Dictionary<string, string> AllHeaders
+    {
+        get
+        {
+            Dictionary<string, string>? headers = Volatile.Read(ref _headers);
+            if (headers is null)
+            {
+                // Several subscribers may ask at once: each decodes the same bytes, one result is kept.
+                headers = EventSocketParser.ReadJsonHeaders(_json);
+                headers = Interlocked.CompareExchange(ref _headers, headers, null) ?? headers;
+            }
+
+            return headers;
+        }
+    }
 
     /// <summary>The values of a multi-valued header (<c>ARRAY::a|:b</c>), or the single value, or none.</summary>
     public IReadOnlyList<string> GetValues(string header)
     {
-        if (!_headers.TryGetValue(header, out string? value))
+        if (!AllHeaders.TryGetValue(header, out string? value))
         {
             return [];
         }

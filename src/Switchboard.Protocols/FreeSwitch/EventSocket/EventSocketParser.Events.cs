@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Switchboard.Protocols.FreeSwitch.EventSocket;
 
@@ -25,9 +27,18 @@ public static partial class EventSocketParser
     /// <summary>One flat JSON object, every value a string; multi-valued headers are arrays; the body is <c>_body</c>
     /// (freeswitch.md §1.6, verified Q8). Arrays are kept in FreeSWITCH's plain form <c>ARRAY::a|:b</c> so both formats
     /// decode to the same headers (<see cref="EventSocketEvent.GetValues"/> splits them).</summary>
+    /// <remarks>
+    /// One validating pass decodes only what routes the event (name, subclass, channel, job, sequence) and the body;
+    /// the other ~80 headers are decoded from a copy of the JSON when a consumer first reads one. Most events on a busy
+    /// switch are routed and dropped, or matched on their name alone (playback events of every playback file).
+    /// </remarks>
     public static EventSocketEvent ParseJsonEvent(ReadOnlySpan<byte> json)
     {
-        var headers = new Dictionary<string, string>(96, StringComparer.OrdinalIgnoreCase);
+        string? name = null;
+        string? subclass = null;
+        string? uniqueId = null;
+        string? jobUuid = null;
+        string? sequence = null;
         string? body = null;
         try
         {
@@ -39,16 +50,23 @@ public static partial class EventSocketParser
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                string name = reader.ValueIsEscaped ? reader.GetString()! : HeaderNameCache.Get(reader.ValueSpan);
+                RoutingHeader header = reader.ValueIsEscaped ? Classify(Encoding.UTF8.GetBytes(reader.GetString()!)) : Classify(reader.ValueSpan);
                 reader.Read();
-                string value = ReadJsonValue(ref reader);
-                if (name == JsonBodyKey)
+                if (header == RoutingHeader.None)
                 {
-                    body = value;
+                    ValidateJsonValue(ref reader);
+                    continue;
                 }
-                else
+
+                string value = ReadJsonValue(ref reader);
+                switch (header)
                 {
-                    headers[name] = value;
+                    case RoutingHeader.EventName: name = value; break;
+                    case RoutingHeader.EventSubclass: subclass = value; break;
+                    case RoutingHeader.UniqueId: uniqueId = value; break;
+                    case RoutingHeader.JobUuid: jobUuid = value; break;
+                    case RoutingHeader.EventSequence: sequence = value; break;
+                    case RoutingHeader.Body: body = value; break;
                 }
             }
 
@@ -67,8 +85,93 @@ public static partial class EventSocketParser
             throw new EventSocketException("Malformed JSON event.", ex);
         }
 
-        return CreateEvent(headers, body);
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new EventSocketException("Event has no Event-Name.");
+        }
+
+        long sequenceNumber = long.TryParse(sequence, NumberStyles.None, CultureInfo.InvariantCulture, out long parsed) ? parsed : 0;
+        return new EventSocketEvent(json.ToArray(), name, NullIfEmpty(subclass), NullIfEmpty(uniqueId), NullIfEmpty(jobUuid), sequenceNumber, body);
     }
+
+    /// <summary>Every header of a JSON event already validated by <see cref="ParseJsonEvent"/>.</summary>
+    internal static Dictionary<string, string> ReadJsonHeaders(ReadOnlySpan<byte> json)
+    {
+        var headers = new Dictionary<string, string>(96, StringComparer.OrdinalIgnoreCase);
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 8 });
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string header = reader.ValueIsEscaped ? reader.GetString()! : HeaderNameCache.Get(reader.ValueSpan);
+            reader.Read();
+            string value = ReadJsonValue(ref reader);
+            if (header != JsonBodyKey)
+            {
+                headers[header] = value;
+            }
+        }
+
+        return headers;
+    }
+
+    private enum RoutingHeader
+    {
+        None,
+        EventName,
+        EventSubclass,
+        UniqueId,
+        JobUuid,
+        EventSequence,
+        Body,
+    }
+
+    // Header names compare case-insensitively, as the headers dictionary does.
+    private static RoutingHeader Classify(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        10 when Ascii.EqualsIgnoreCase(name, "Event-Name"u8) => RoutingHeader.EventName,
+        14 when Ascii.EqualsIgnoreCase(name, "Event-Subclass"u8) => RoutingHeader.EventSubclass,
+        9 when Ascii.EqualsIgnoreCase(name, "Unique-ID"u8) => RoutingHeader.UniqueId,
+        8 when Ascii.EqualsIgnoreCase(name, "Job-UUID"u8) => RoutingHeader.JobUuid,
+        14 when Ascii.EqualsIgnoreCase(name, "Event-Sequence"u8) => RoutingHeader.EventSequence,
+        5 when name.SequenceEqual("_body"u8) => RoutingHeader.Body,
+        _ => RoutingHeader.None,
+    };
+
+    /// <summary>Checks a value as <see cref="ReadJsonValue"/> would read it, without decoding it.</summary>
+    private static void ValidateJsonValue(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                if (reader.ValueIsEscaped ? reader.GetString() is null : !Utf8.IsValid(reader.ValueSpan))
+                {
+                    throw new EventSocketException("Malformed JSON event.");
+                }
+
+                return;
+            case JsonTokenType.Number:
+            case JsonTokenType.True:
+            case JsonTokenType.False:
+            case JsonTokenType.Null:
+                return;
+            case JsonTokenType.StartArray:
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject)
+                    {
+                        throw new EventSocketException("JSON event array holds a nested value.");
+                    }
+
+                    ValidateJsonValue(ref reader);
+                }
+
+                return;
+            default:
+                throw new EventSocketException($"JSON event value of type {reader.TokenType} is not supported.");
+        }
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static string ReadJsonValue(ref Utf8JsonReader reader)
     {

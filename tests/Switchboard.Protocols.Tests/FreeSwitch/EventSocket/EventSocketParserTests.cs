@@ -306,6 +306,35 @@ public class EventSocketParserTests
     }
 
     [Fact]
+    public void An_ordinary_header_that_is_not_decoded_at_once_is_still_checked_when_the_event_is_parsed()
+    {
+        // Only the routing headers are decoded eagerly; a bad value anywhere else must still fail the parse, not a
+        // later header lookup on some subscriber's thread.
+        byte[] invalidUtf8 = [.. "{\"Event-Name\":\"CHANNEL_ANSWER\",\"Caller-Caller-ID-Name\":\""u8, 0xC3, 0x28, .. "\"}"u8];
+        byte[] nested = "{\"Event-Name\":\"CHANNEL_ANSWER\",\"variable_x\":[\"a\",[\"b\"]]}"u8.ToArray();
+        byte[] objectValue = "{\"Event-Name\":\"CHANNEL_ANSWER\",\"variable_x\":{\"a\":\"b\"}}"u8.ToArray();
+
+        Assert.Throws<EventSocketException>(() => EventSocketParser.ParseJsonEvent(invalidUtf8));
+        Assert.Throws<EventSocketException>(() => EventSocketParser.ParseJsonEvent(nested));
+        Assert.Throws<EventSocketException>(() => EventSocketParser.ParseJsonEvent(objectValue));
+    }
+
+    [Fact]
+    public void Headers_first_read_from_many_threads_at_once_decode_to_one_and_the_same_set()
+    {
+        EventSocketEvent answer = ParseWhole(Fixtures.Load("events-json.esl")).Select(EventSocketParser.ParseEvent).First();
+        EventSocketEvent reference = EventSocketParser.ParseEvent(ParseWhole(Fixtures.Load("events-json.esl")).First());
+        Dictionary<string, string> expected = reference.Headers.ToDictionary(h => h.Key, h => h.Value);
+
+        IReadOnlyDictionary<string, string>[] seen = new IReadOnlyDictionary<string, string>[8];
+        Parallel.For(0, seen.Length, i => seen[i] = answer.Headers);
+
+        Assert.All(seen, headers => Assert.Equal(expected, headers.ToDictionary(h => h.Key, h => h.Value)));
+        Assert.All(seen, headers => Assert.Same(answer.Headers, headers)); // one decoded set is kept
+        Assert.Equal("CHANNEL_ANSWER", answer["event-name"]); // lookups stay case-insensitive
+    }
+
+    [Fact]
     public void A_prefix_yields_only_its_complete_messages_and_leaves_the_partial_one()
     {
         byte[] wire = Fixtures.Load("bgapi-originate-busy.esl");
