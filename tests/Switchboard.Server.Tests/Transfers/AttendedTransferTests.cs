@@ -194,7 +194,9 @@ public sealed class AttendedTransferTests : IClassFixture<TransferServer>, IAsyn
         Assert.Equal(TransferAttemptResult.Success, outcome.Result);
         SandboxChannel group = _server.Pbx.FindChannel(outcome.HumanLegUuid!)!;
         Assert.Equal("loopback/9100-a", group.Name);
-        Assert.Equal(caller.CallUuid, group.BridgedTo);
+
+        // uuid_bridge answers +OK before the channels' threads join the legs, as FreeSWITCH's does.
+        await Wait.UntilAsync(() => group.BridgedTo == caller.CallUuid);
     }
 
     [Fact]
