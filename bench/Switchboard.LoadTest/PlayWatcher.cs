@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Switchboard.Protocols.FreeSwitch.EventSocket;
+using Switchboard.Sandbox.Media;
 
 namespace Switchboard.LoadTest;
 
@@ -67,7 +68,7 @@ public sealed class PlayWatcher : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        byte[] head = new byte[2 * RealtimeLoadFake.AnswerStamp.Length];
+        byte[] head = new byte[2 * StreamLatencyProbe.Samples];
         try
         {
             await foreach (EventSocketEvent e in _subscription.Reader.ReadAllAsync(cancellationToken))
@@ -84,13 +85,13 @@ public sealed class PlayWatcher : IAsyncDisposable
                 }
 
                 string? file = ReadFile(e.Body);
-                if (file is null || !TryReadHead(file, head) || !RealtimeLoadFake.AnswerStamp.TryRead(head, out long sent))
+                if (file is null || !TryReadHead(file, head) || !StreamLatencyProbe.TryReadPcm16(head, out long sent))
                 {
                     continue; // a later chunk of an answer, or the file is gone already
                 }
 
                 Interlocked.Increment(ref _stamped);
-                long modulus = RealtimeLoadFake.AnswerStamp.Modulus;
+                long modulus = StreamLatencyProbe.Modulus;
                 long micros = (((announced - sent) % modulus) + modulus) % modulus;
                 if (_measuring)
                 {

@@ -18,7 +18,8 @@ namespace Switchboard.LoadTest;
 /// <c>tests/Switchboard.Fakes</c> checks, on the same loopback Kestrel host (<see cref="FakeServer"/>), but built
 /// to take hundreds of sessions: nothing is kept per event except an arrival time during the measured window.
 /// Server VAD is emulated on the caller's µ-law energy; every caller turn is answered with one second of audio,
-/// its first delta stamped with the send time (see <see cref="AnswerStamp"/>).
+/// its first delta stamped with the send time (<see cref="StreamLatencyProbe.WriteCodes"/>: µ-law codes that survive
+/// µ-law → PCM16 → µ-law, so the file the PBX writes tells when its audio left the provider).
 /// </summary>
 public sealed class RealtimeLoadFake : IAsyncDisposable
 {
@@ -124,57 +125,6 @@ public sealed class RealtimeLoadFake : IAsyncDisposable
         finally
         {
             _sessions.TryRemove(id, out _);
-        }
-    }
-
-    /// <summary>
-    /// The first 16 µ-law bytes of every answer: a marker and the send time (Unix µs), four bits per byte in values
-    /// that survive µ-law → PCM16 → µ-law unchanged, so the file the PBX writes tells when its audio left the provider.
-    /// </summary>
-    public static class AnswerStamp
-    {
-        public const int Length = 16;
-
-        /// <summary>The stamp keeps the low 48 bits of the time; differences are taken modulo this.</summary>
-        public const long Modulus = 1L << 48;
-        private static readonly byte[] Marker = [0xA5, 0x5A, 0xA5, 0x5A];
-
-        public static void Write(Span<byte> mulaw, long unixMicroseconds)
-        {
-            Marker.CopyTo(mulaw);
-            for (int i = 0; i < 12; i++)
-            {
-                mulaw[4 + i] = (byte)(0xC0 | (((unixMicroseconds & (Modulus - 1)) >> (4 * (11 - i))) & 0xF));
-            }
-        }
-
-        /// <summary>Reads the stamp back from PCM16 little-endian bytes (the <c>.r8</c> file).</summary>
-        public static bool TryRead(ReadOnlySpan<byte> pcm16, out long unixMicroseconds)
-        {
-            unixMicroseconds = 0;
-            if (pcm16.Length < 2 * Length)
-            {
-                return false;
-            }
-
-            Span<byte> mulaw = stackalloc byte[Length];
-            G711.MuLawEncode(Pcm16.AsSamples(pcm16[..(2 * Length)]), mulaw);
-            if (!mulaw[..4].SequenceEqual(Marker))
-            {
-                return false;
-            }
-
-            for (int i = 0; i < 12; i++)
-            {
-                if ((mulaw[4 + i] & 0xF0) != 0xC0)
-                {
-                    return false;
-                }
-
-                unixMicroseconds = (unixMicroseconds << 4) | (uint)(mulaw[4 + i] & 0xF);
-            }
-
-            return true;
         }
     }
 
@@ -513,7 +463,7 @@ public sealed class RealtimeLoadFake : IAsyncDisposable
                         owner._answer.AsSpan(offset, count).CopyTo(chunk);
                         if (offset == 0)
                         {
-                            AnswerStamp.Write(chunk, (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks / 10);
+                            StreamLatencyProbe.WriteCodes(chunk, StreamLatencyProbe.Now());
                         }
 
                         await SendAsync($$"""{"type":"response.output_audio.delta","response_id":"{{responseId}}","item_id":"{{itemId}}","output_index":0,"content_index":0,"delta":"{{Convert.ToBase64String(chunk, 0, count)}}"}""");

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Switchboard.Protocols.Audio;
 
 namespace Switchboard.Sandbox.Media;
@@ -24,11 +25,36 @@ public static class StreamLatencyProbe
     /// <summary>Writes the probe into a PCM16 little-endian message (at least <see cref="Samples"/> samples long).</summary>
     public static void Write(Span<byte> pcm16, long unixMicroseconds)
     {
+        Span<byte> codes = stackalloc byte[Samples];
+        WriteCodes(codes, unixMicroseconds);
         for (int i = 0; i < Samples; i++)
         {
-            byte code = i < Marker.Length ? Marker[i] : (byte)(0xF0 | ((unixMicroseconds >> (4 * (Samples - 1 - i))) & 0xF));
-            BinaryPrimitives.WriteInt16LittleEndian(pcm16[(2 * i)..], G711.MuLawDecode(code));
+            BinaryPrimitives.WriteInt16LittleEndian(pcm16[(2 * i)..], G711.MuLawDecode(codes[i]));
         }
+    }
+
+    /// <summary>Writes the probe as µ-law codes (audio that is µ-law on the wire, e.g. a provider's answer).</summary>
+    public static void WriteCodes(Span<byte> mulaw, long unixMicroseconds)
+    {
+        Marker.CopyTo(mulaw);
+        for (int i = Marker.Length; i < Samples; i++)
+        {
+            mulaw[i] = (byte)(0xF0 | ((unixMicroseconds >> (4 * (Samples - 1 - i))) & 0xF));
+        }
+    }
+
+    /// <summary>Reads the send time back from PCM16 little-endian audio (e.g. a played file); false without a probe.</summary>
+    public static bool TryReadPcm16(ReadOnlySpan<byte> pcm16, out long unixMicroseconds)
+    {
+        unixMicroseconds = 0;
+        if (pcm16.Length < 2 * Samples)
+        {
+            return false;
+        }
+
+        Span<byte> codes = stackalloc byte[Samples];
+        G711.MuLawEncode(MemoryMarshal.Cast<byte, short>(pcm16[..(2 * Samples)]), codes);
+        return TryRead(codes, out unixMicroseconds);
     }
 
     /// <summary>Reads the send time back from µ-law bytes; false when they carry no probe.</summary>

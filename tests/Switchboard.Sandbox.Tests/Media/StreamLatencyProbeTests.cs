@@ -26,6 +26,21 @@ public sealed class StreamLatencyProbeTests
     }
 
     [Fact]
+    public void Written_as_mulaw_codes_it_is_read_back_from_the_pcm16_they_decode_to()
+    {
+        // The other direction: a provider's µ-law answer, decoded by the server and written to a file by the PBX.
+        long stamp = StreamLatencyProbe.Now();
+        byte[] codes = new byte[160];
+        StreamLatencyProbe.WriteCodes(codes, stamp);
+        short[] decoded = new short[160];
+        G711.MuLawDecode(codes, decoded);
+
+        Assert.True(StreamLatencyProbe.TryReadPcm16(Pcm16.AsBytes(decoded), out long read));
+        Assert.Equal(stamp, read);
+        Assert.False(StreamLatencyProbe.TryReadPcm16(new byte[2 * (StreamLatencyProbe.Samples - 1)], out _));
+    }
+
+    [Fact]
     public void Audio_without_the_probe_is_not_read_as_one()
     {
         byte[] mulaw = new byte[160];
