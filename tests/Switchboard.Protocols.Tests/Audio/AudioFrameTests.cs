@@ -67,13 +67,21 @@ public class AudioFrameTests
             AudioFrame.Rent(320, 8000).Dispose();
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        // The pool is shared with the tests running beside this one: when they grow its queue, the thread that
+        // enqueues next pays for the new segment once. A steady state allocates nothing: one of three rounds shows it.
+        var rounds = new List<long>();
+        for (int round = 0; round < 3 && (rounds.Count == 0 || rounds[^1] != 0); round++)
         {
-            using AudioFrame frame = AudioFrame.Rent(320, 8000);
-            frame.Span[0] = 1;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++)
+            {
+                using AudioFrame frame = AudioFrame.Rent(320, 8000);
+                frame.Span[0] = 1;
+            }
+
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, rounds[^1]);
     }
 }
