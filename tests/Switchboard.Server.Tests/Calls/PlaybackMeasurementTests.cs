@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Protocols.Audio;
 using Switchboard.Protocols.FreeSwitch.EventSocket;
 using Switchboard.Server.Calls;
+using Switchboard.Server.Calls.Playback;
 using Switchboard.Server.Telephony;
 using Switchboard.Server.Tests.Support;
 using Xunit.Abstractions;
@@ -49,6 +50,7 @@ public sealed class PlaybackMeasurementTests : IClassFixture<SandboxCallTests.Se
         CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
         EventSocketClient esl = _server.Services.GetRequiredService<PbxConnection>().Client;
         await Wait.UntilAsync(() => registry.Contains(call.Uuid));
+        using EventSubscription callEvents = esl.Subscribe(call.Uuid);
         registry.TryGet(call.Uuid, out CallSession? session);
         string recording = Path.Combine(_server.DataRoot, "measured.wav");
         await esl.SetVarAsync(call.Uuid, "RECORD_STEREO", "true", CancellationToken.None);
@@ -60,6 +62,22 @@ public sealed class PlaybackMeasurementTests : IClassFixture<SandboxCallTests.Se
         await Wait.UntilAsync(() => agent.UtterancesEchoed == 1, TimeSpan.FromSeconds(20));
         int chunks = session.Playback.ChunksSent - greetingChunks;
         await Wait.UntilAsync(() => !session.Playback.IsPlaying, TimeSpan.FromSeconds(20));
+
+        // The estimate above can end before a loaded PBX finished the last file: wait for that file's PLAYBACK_STOP.
+        var playback = (FilePlayback)session.Playback;
+        await Wait.UntilAsync(() => playback.FilesQueued == playback.ChunksSent, TimeSpan.FromSeconds(20));
+        string lastFile = playback.LastFileQueued!;
+        using (var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        {
+            await foreach (EventSocketEvent e in callEvents.Reader.ReadAllAsync(stopped.Token))
+            {
+                if (e.Name == "PLAYBACK_STOP" && e["Playback-File-Path"] == lastFile)
+                {
+                    break;
+                }
+            }
+        }
+
         await esl.RecordStopAsync(call.Uuid, recording, CancellationToken.None);
         await api.DeleteAsync($"/api/sandbox/calls/{call.Uuid}");
 

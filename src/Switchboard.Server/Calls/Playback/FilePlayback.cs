@@ -62,6 +62,9 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
     /// <summary>Play events acted on (files queued with sendmsg).</summary>
     public int FilesQueued { get; private set; }
 
+    /// <summary>The file of the last play event acted on (its <c>PLAYBACK_STOP</c> ends what was queued so far).</summary>
+    public string? LastFileQueued { get; private set; }
+
     /// <summary>Play events ignored because a barge-in made them stale.</summary>
     public int StaleFilesIgnored { get; private set; }
 
@@ -241,6 +244,7 @@ public sealed class FilePlayback : ICallPlayback, IDisposable
 
             await _esl.PlaybackAsync(_callUuid, file!, eventUuid: null, cancellationToken);
             FilesQueued++;
+            LastFileQueued = file;
         }
         finally
         {
