@@ -565,6 +565,18 @@ public sealed partial class SandboxChannel
         }
     }
 
+    /// <summary>True while a file plays, is queued, or a queued <c>sendmsg</c> will start one: what the caller still hears.</summary>
+    public bool IsPlayingAudio
+    {
+        get
+        {
+            lock (_core.Sync)
+            {
+                return _playbacks.Count > 0 || Media.PlaybackBusy || _messages.Any(IsPlayback);
+            }
+        }
+    }
+
     /// <summary>A message may run when nothing event-locked is running and, unless it is itself a playback, no playback is pending.</summary>
     private bool CanProcessMessageLocked() =>
         _messages.Count > 0 && _eventLock == 0 && (IsPlayback(_messages.Peek()) || (_playbacks.Count == 0 && !Media.PlaybackBusy));

@@ -65,7 +65,7 @@ public sealed class PlaybackMeasurementTests : IClassFixture<SandboxCallTests.Se
 
         // The estimate above can end before a loaded PBX finished the last file: wait for that file's PLAYBACK_STOP.
         var playback = (FilePlayback)session.Playback;
-        await Wait.UntilAsync(() => playback.FilesQueued == playback.ChunksSent, TimeSpan.FromSeconds(20));
+        await Wait.UntilAsync(() => playback.FilesQueued + playback.StaleFilesIgnored == playback.ChunksSent, TimeSpan.FromSeconds(20));
         string lastFile = playback.LastFileQueued!;
         using (var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
         {

@@ -252,7 +252,12 @@ public sealed class SpokenCallTests : IAsyncLifetime
     {
         await Wait.UntilAsync(() => !session.Playback.IsPlaying, TimeSpan.FromSeconds(20));
         Assert.Null(Assert.IsType<VoiceAgentBridge>(session.Agent).FallbackReason);
-        string recording = Assert.Single(_server.Services.GetRequiredService<SandboxPbx>().FindChannel(uuid)!.RecordingPaths);
+        SandboxChannel channel = _server.Services.GetRequiredService<SandboxPbx>().FindChannel(uuid)!;
+
+        // The server's estimate can end before a loaded PBX played the last file: wait until the PBX has nothing left.
+        var playback = (Switchboard.Server.Calls.Playback.FilePlayback)session.Playback;
+        await Wait.UntilAsync(() => playback.FilesQueued + playback.StaleFilesIgnored == playback.ChunksSent && !channel.IsPlayingAudio, TimeSpan.FromSeconds(20));
+        string recording = Assert.Single(channel.RecordingPaths);
         long hangUp = Stopwatch.GetTimestamp();
         await api.DeleteAsync($"/api/sandbox/calls/{uuid}");
         CallRegistry registry = _server.Services.GetRequiredService<CallRegistry>();
