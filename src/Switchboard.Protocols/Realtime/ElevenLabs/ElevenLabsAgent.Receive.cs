@@ -66,16 +66,18 @@ public sealed partial class ElevenLabsAgent
         {
             // Disposed: a normal end.
         }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
         {
+            // OperationCanceledException here, with nobody cancelling, is a socket aborted under the pending receive.
             if (Volatile.Read(ref _closing) == 0)
             {
                 Log.ConnectionLost(_logger, ConversationId, ex);
                 failure = new AgentError("connection_lost", $"The ElevenLabs connection dropped: {ex.Message}", Fatal: true);
             }
         }
-        catch (Exception ex) when (ex is VoiceAgentException or JsonException or FormatException)
+        catch (Exception ex)
         {
+            // VoiceAgentException, JsonException, FormatException; and anything unforeseen must still end the call's agent.
             failure = new AgentError("protocol_error", $"ElevenLabs sent something this client cannot read: {ex.Message}", Fatal: true);
             _socket!.Abort();
         }

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
-using System.Net.WebSockets;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Switchboard.Protocols.Audio;
@@ -52,8 +51,10 @@ public sealed partial class GeminiLiveAgent
         {
             return new ConnectionEnd("cancelled", "The agent was disposed.");
         }
-        catch (Exception exception) when (exception is WebSocketException or InvalidDataException or ObjectDisposedException)
+        catch (Exception exception)
         {
+            // Network errors, and a socket aborted under the pending receive (OperationCanceledException "Aborted"
+            // while nobody cancelled): every other end is a lost connection, never a silently faulted loop.
             return new ConnectionEnd("connection_lost", exception.Message);
         }
     }

@@ -163,9 +163,16 @@ public sealed partial class OpenAiRealtimeAgent
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
         {
             // A socket that cannot send is lost: abort it so the receive loop ends and reports the drop.
-            socket.Abort();
+            AbortConnection();
         }
     }
+
+    /// <summary>
+    /// Ends a connection that can no longer be used. A receive pending on it then fails with
+    /// <see cref="OperationCanceledException"/> ("Aborted"), not a <see cref="WebSocketException"/>; the receive loop
+    /// reports that as a lost connection like any other.
+    /// </summary>
+    internal void AbortConnection() => _socket?.Abort();
 
     private async Task ReceiveLoopAsync(ClientWebSocket socket, CancellationToken cancellationToken)
     {
@@ -190,8 +197,15 @@ public sealed partial class OpenAiRealtimeAgent
         {
             reason = "stopped";
         }
-        catch (Exception ex) when (ex is WebSocketException or VoiceAgentException or ObjectDisposedException or ChannelClosedException)
+        catch (OperationCanceledException ex)
         {
+            // Not ours: the socket was aborted under a pending receive (the send loop found it dead first).
+            reason = "aborted after a failed send";
+            failure = ex;
+        }
+        catch (Exception ex)
+        {
+            // Whatever ended the loop (network, protocol, a bug reading an event), the call must hear of it and move on.
             reason = ex.Message;
             failure = ex;
         }

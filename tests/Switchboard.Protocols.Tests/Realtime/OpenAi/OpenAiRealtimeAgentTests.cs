@@ -378,6 +378,26 @@ public sealed class OpenAiRealtimeAgentTests
     }
 
     [Fact]
+    public async Task A_connection_aborted_by_a_failed_send_while_a_receive_is_pending_is_reported_as_lost()
+    {
+        // When the send loop finds the socket dead before the receive loop does, it aborts the socket: the pending
+        // receive then ends with OperationCanceledException("Aborted") although nobody cancelled the agent.
+        await using OpenAiRealtimeFake fake = await OpenAiRealtimeFake.StartAsync();
+        (OpenAiRealtimeAgent agent, AgentEventLog log) = await ConnectAsync(fake);
+        await using (agent)
+        {
+            await agent.SendAudioAsync(new byte[320], CancellationToken.None);
+            await fake.WaitUntilAsync(() => fake.AudioChunks.Count == 1, Bounded);
+            agent.AbortConnection();
+
+            await log.Completion.WaitAsync(Bounded);
+            AgentError error = Assert.Single(log.Events.OfType<AgentError>());
+            Assert.Equal(("connection_closed", true), (error.Code, error.Fatal));
+            Assert.Contains("aborted", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_drop_in_the_middle_of_a_response_ends_the_events_with_a_fatal_error()
     {
         await using OpenAiRealtimeFake fake = await OpenAiRealtimeFake.StartAsync();
