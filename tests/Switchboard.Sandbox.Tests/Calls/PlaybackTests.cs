@@ -66,7 +66,10 @@ public sealed class PlaybackTests : IAsyncLifetime
 
         var stop = await events.WaitForEventAsync(e => e.Name == "PLAYBACK_STOP" && e["Playback-File-Path"] == first);
         var start = await events.WaitForEventAsync(e => e.Name == "PLAYBACK_START" && e["Playback-File-Path"] == second);
-        Assert.InRange(Micros(start) - Micros(stop), 80_000, 250_000);
+        // Without the lead frames the next file would start in the same tick (0-20 ms). The exact five frames are
+        // asserted on a manual clock (PlaybackQueueTests); these are wall-clock stamps, so a loaded machine may stretch
+        // the gap (453 ms seen with a busy core): the upper bound only rules out a wait of seconds.
+        Assert.InRange(Micros(start) - Micros(stop), 80_000, 1_000_000);
     }
 
     [Fact]
