@@ -357,8 +357,14 @@ public sealed class OpenAiRealtimeAgentTests
         }
     }
 
-    [Fact]
-    public async Task A_dropped_connection_is_a_fatal_AgentError_and_the_events_complete()
+    /// <param name="abortedHere">
+    /// False: the fake aborts the TCP connection. True: the agent's send loop found the socket dead first and aborted it,
+    /// so the pending receive ends with OperationCanceledException("Aborted") although nobody cancelled the agent.
+    /// </param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_lost_connection_is_a_fatal_AgentError_and_the_events_complete(bool abortedHere)
     {
         await using OpenAiRealtimeFake fake = await OpenAiRealtimeFake.StartAsync();
         (OpenAiRealtimeAgent agent, AgentEventLog log) = await ConnectAsync(fake);
@@ -366,34 +372,20 @@ public sealed class OpenAiRealtimeAgentTests
         {
             await agent.SendAudioAsync(new byte[320], CancellationToken.None);
             await fake.WaitUntilAsync(() => fake.AudioChunks.Count == 1, Bounded);
-            fake.Drop();
-
-            await log.Completion.WaitAsync(Bounded);
-            AgentError error = Assert.Single(log.Events.OfType<AgentError>());
-            Assert.True(error.Fatal);
-            Assert.Equal("connection_closed", error.Code);
-            await agent.SendAudioAsync(new byte[320], CancellationToken.None); // dropped quietly after the loss
-            await Assert.ThrowsAsync<VoiceAgentException>(async () => await agent.RequestResponseAsync(null, CancellationToken.None));
-        }
-    }
-
-    [Fact]
-    public async Task A_connection_aborted_by_a_failed_send_while_a_receive_is_pending_is_reported_as_lost()
-    {
-        // When the send loop finds the socket dead before the receive loop does, it aborts the socket: the pending
-        // receive then ends with OperationCanceledException("Aborted") although nobody cancelled the agent.
-        await using OpenAiRealtimeFake fake = await OpenAiRealtimeFake.StartAsync();
-        (OpenAiRealtimeAgent agent, AgentEventLog log) = await ConnectAsync(fake);
-        await using (agent)
-        {
-            await agent.SendAudioAsync(new byte[320], CancellationToken.None);
-            await fake.WaitUntilAsync(() => fake.AudioChunks.Count == 1, Bounded);
-            agent.AbortConnection();
+            if (abortedHere)
+            {
+                agent.AbortConnection();
+            }
+            else
+            {
+                fake.Drop();
+            }
 
             await log.Completion.WaitAsync(Bounded);
             AgentError error = Assert.Single(log.Events.OfType<AgentError>());
             Assert.Equal(("connection_closed", true), (error.Code, error.Fatal));
-            Assert.Contains("aborted", error.Message, StringComparison.Ordinal);
+            await agent.SendAudioAsync(new byte[320], CancellationToken.None); // dropped quietly after the loss
+            await Assert.ThrowsAsync<VoiceAgentException>(async () => await agent.RequestResponseAsync(null, CancellationToken.None));
         }
     }
 
